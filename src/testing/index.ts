@@ -1,0 +1,2 @@
+// Public test kit: `otel-lambda-flush/testing`. Re-exports only.
+export {};
