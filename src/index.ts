@@ -1,2 +1,9 @@
 // Public API of otel-lambda-flush. Re-exports only.
 export type { FlushOutcome, FlushReason, Signal, SignalFlushStatus } from './flush/types.js';
+export { withFlush } from './handler/with-flush.js';
+export { otelFlush, type MiddyRequestLike, type OtelFlushMiddleware } from './handler/middy.js';
+export { flushNow } from './invocation/lifecycle.js';
+export type { FlushMode, FlushOptions, OtelLambdaOptions, RequestHookInfo, ResponseHookInfo } from './options.js';
+export type { ExtensionOptions, TelemetryOptions } from './extension/options.js';
+export { setupTelemetry, type SetupTelemetryOptions, type Telemetry } from './providers/setup.js';
+export { runShutdown } from './lifecycle/shutdown.js';

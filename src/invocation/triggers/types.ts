@@ -1,11 +1,14 @@
-import type { Attributes, Link, Span, SpanKind } from '@opentelemetry/api';
+import type { Attributes, Link, Span, SpanContext, SpanKind } from '@opentelemetry/api';
 
 /** Values of the `faas.trigger` attribute. */
 export type FaasTrigger = 'datasource' | 'http' | 'pubsub' | 'timer' | 'other';
 
 /** What the event's shape tells about the invocation. Produced by `detectTrigger`. */
 export interface TriggerInfo {
-  /** Short family name, e.g. `api-gateway-v2`, `sqs`, `direct`. */
+  /**
+   * Short family name: `api-gateway-v1`, `api-gateway-v2`, `function-url`, `alb`, `sqs`, `sns`,
+   * `s3`, `eventbridge`, `eventbridge-schedule`, `dynamodb`, `kinesis` or `direct`.
+   */
   source: string;
   trigger: FaasTrigger;
   kind: SpanKind;
@@ -14,7 +17,7 @@ export interface TriggerInfo {
   attributes: Attributes;
   /** Links to upstream contexts (one per batch record that carries one), capped. */
   links: Link[];
-  /** Header-like carrier for W3C / X-Ray extraction (keys lower-cased). */
+  /** Header-like carrier for W3C / X-Ray extraction (keys lower-cased). Never recorded. */
   carrier?: Record<string, string>;
   /** Sets result-dependent attributes, e.g. `http.response.status_code`; 5xx → ERROR. */
   onResult?: (result: unknown, span: Span) => void;
@@ -24,4 +27,22 @@ export interface TriggerInfo {
 export interface TriggerOptions {
   /** Most links per invocation span. Default 32. */
   maxLinks: number;
+  /**
+   * Request headers to record as `http.request.header.<name>` (string arrays), matched
+   * case-insensitively. Off by default. Credential headers (`authorization`, `cookie`,
+   * `x-api-key`, ...) are always recorded as `REDACTED`.
+   */
+  captureRequestHeaders?: readonly string[];
+  /**
+   * Records `url.query` for HTTP triggers, with the values of credential-like parameters
+   * (`token`, `signature`, `password`, `X-Amz-Credential`, ...) replaced by `REDACTED`.
+   * Off by default.
+   */
+  captureQuery?: boolean;
+  /**
+   * Finds the upstream context of a batch record that the built-in rules do not cover
+   * (e.g. a trace context your producer put inside Kinesis or DynamoDB data). Called for
+   * records where no built-in context was found; may return `undefined`. Errors are ignored.
+   */
+  recordContext?: (record: unknown, source: string) => SpanContext | undefined;
 }

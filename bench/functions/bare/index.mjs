@@ -1,0 +1,2 @@
+// Baseline: a no-op handler with no telemetry at all.
+export const handler = async () => ({ ok: true });

@@ -1,0 +1,3 @@
+// The peer's handler is the bare one: @opentelemetry/instrumentation-aws-lambda patches it
+// from the outside (see otel-setup.mjs, loaded with NODE_OPTIONS).
+export const handler = async () => ({ ok: true });

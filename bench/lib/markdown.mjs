@@ -1,0 +1,64 @@
+// bench/results/latest.md: the table the README quotes, with date, machine, target checks,
+// the cold-start profile summary and how each row was set up.
+import { coldStartAnalysis } from './analysis.mjs';
+import { fmtNum, markdownTable, targets } from './report.mjs';
+
+const mark = (ok) => (ok === undefined ? '–' : ok ? '✅' : '❌');
+
+export function markdown(results) {
+  const m = results.machine;
+  const out = [];
+  out.push('# Benchmark: otel-lambda-flush vs @opentelemetry/instrumentation-aws-lambda', '');
+  out.push(`Run ${results.date} on ${m.nproc} cores (${m.cpuModel}), ${m.memTotalMb} MB RAM; bench runner Node ${m.runnerNode}, ` +
+    `functions on Node ${m.lambdaNode} under aws-lambda-ric ${m.ric} in the project's LambdaSimulator (SIGSTOP freeze after each invoke), ` +
+    `exporting OTLP/HTTP to the project's OtlpReceiver. Whole run: ${fmtNum(results.durationS, 's')}${results.config.quick ? ' (BENCH_QUICK: smoke-run counts, figures are rough)' : ''}.`, '');
+  out.push('Cells: value (ratio to the bare handler, ratio to the peer) from the same run. The machine is shared and noisy; compare columns, not runs.', '');
+  out.push(markdownTable(results), '');
+  out.push('## Issue 6 targets (this run)', '');
+  for (const t of targets(results)) out.push(`- ${mark(t.ok)} ${t.name}: ${t.detail}`);
+  out.push('');
+
+  out.push('## Where the library\'s cold start goes', '');
+  const imp = results.imports;
+  if (imp?.medianMs) {
+    out.push(`Module load (including setupTelemetry() to completion) of the minified bundles in fresh Node ${m.lambdaNode} processes, median of ${imp.runs}, no runtime client:`, '');
+    out.push(...coldStartAnalysis(results).map((a) => `- ${a}`), '');
+  }
+  const p = results.profile;
+  if (p && !p.unavailable) {
+    out.push(`CPU profile of that module load (\`--cpu-prof\`, 100 µs sampling, unminified bundle so time maps to packages; ` +
+      `${p.runs} run(s) averaged; ${fmtNum(p.sampledMs, 'ms')} sampled on the main thread${p.windowed ? ' inside the require() window' : ''}; ` +
+      `first profile saved as \`${p.profileFile}\`, open it in Chrome DevTools):`, '');
+    out.push('| self time by package | ms | share |', '|---|---:|---:|');
+    for (const g of p.groups.slice(0, 10)) out.push(`| ${g.name} | ${fmtNum(g.ms)} | ${g.pct}% |`);
+    out.push('', '| top self-time functions | module | ms |', '|---|---|---:|');
+    for (const f of p.functions.slice(0, 10)) out.push(`| \`${f.name}\` | ${f.module} | ${fmtNum(f.ms)} |`);
+    out.push('');
+  } else if (p?.unavailable) {
+    out.push(`CPU profile: n/a (${p.unavailable}).`, '');
+  }
+
+  out.push('## How each column was set up', '');
+  out.push('- **bare handler**: `export const handler = async () => ({ ok: true })`, no telemetry.');
+  out.push('- **otel-lambda-flush sync / after-response**: `setupTelemetry()` (traces + metrics + OTLP/HTTP from `OTEL_*` env) and `withFlush(handler)` around the same handler; one bundle, mode from `OTEL_LAMBDA_FLUSH_MODE` (`after-response` also sets `OTEL_LAMBDA_EXTENSION=true`, which starts the in-process extension).');
+  out.push('- **peer**: `@opentelemetry/instrumentation-aws-lambda` ' + (results.peerVersion ?? '') + ' as its README says for Node 24: a setup file preloaded with `NODE_OPTIONS=--require otel-setup.js` ' +
+    '(tracer provider with BatchSpanProcessor + OTLPTraceExporter registered globally with the AsyncLocalStorage context manager and W3C propagators, MeterProvider with a periodic OTLP/HTTP metrics reader, ' +
+    '`registerInstrumentations({ instrumentations: [new AwsLambdaInstrumentation()] })`), plus the ESM loader hook via `--import register-hook.mjs` (`module.register(\'@opentelemetry/instrumentation/hook.mjs\')`, README option 2), ' +
+    'because the runtime client loads the handler with `await import()` and a `require` hook alone never sees it (0 spans without the hook, checked). ' +
+    '`import-in-the-middle` is kept out of the setup bundle: bundled, the setup and the hook each get their own copy and the handler is never patched (again 0 spans). ' +
+    'Its bundle size counts the handler, the setup bundle, and the loader hook + import-in-the-middle bundled with esbuild for measuring only.');
+  out.push('- Cold start = spawn → the runtime client\'s first `/next` (`sim.inits[0].initDurationMs`), fresh process each time, columns interleaved. Latency = event handed over → response posted; billed = handed over → invoke ended (runtime back on `/next` and every INVOKE extension back on `/event/next`).');
+  out.push('- Per-invoke CPU: tinybench + `process.cpuUsage()` over a sequential loop, in one Node 24 process, global tracer and meter providers with BatchSpanProcessor / periodic reader and no-op exporters; the peer\'s wrapper is its `_getPatchHandler()` result (what its hook installs) with the same providers. after-response has no separate in-process figure: without the extension it is the sync wrapper.');
+  out.push('- RSS: `/proc/<pid>/status` read while the process is frozen (simulator `onFreeze`).', '');
+
+  if (results.examples && Object.keys(results.examples).length) {
+    out.push('## Example functions (esbuild --bundle --minify --platform=node, cjs)', '');
+    for (const [name, s] of Object.entries(results.examples)) {
+      out.push(`- examples/${name}: ${s.error ? `n/a (${s.error})` : `${fmtNum(s.bytes / 1024, 'KB')} minified, ${fmtNum(s.gzipBytes / 1024, 'KB')} gzipped`}`);
+    }
+    out.push('');
+  }
+  const notes = results.rows.flatMap((r) => (r.notes ?? []).map((n) => `${r.id}: ${n}`)).concat(results.notes ?? []);
+  if (notes.length) out.push('## Notes from this run', '', ...notes.map((n) => `- ${n}`), '');
+  return out.join('\n');
+}

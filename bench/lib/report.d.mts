@@ -1,0 +1,6 @@
+export declare function fmtNum(v: number | undefined, unit?: string): string;
+export declare function tableLines(results: unknown): string[][];
+export declare function headers(results: unknown): string[];
+export declare function consoleTable(results: unknown): string;
+export declare function markdownTable(results: unknown): string;
+export declare function targets(results: unknown): { name: string; value: number | undefined; ok: boolean | undefined; detail: string }[];

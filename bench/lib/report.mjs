@@ -1,0 +1,119 @@
+// Turns the collected figures into one comparison table (console + Markdown) and the
+// issue-6 target checks. Pure functions of the results object, so they are unit-testable.
+import { ratio } from './stats.mjs';
+
+const COLUMNS = ['bare', 'sync', 'after-response', 'peer'];
+
+export function fmtNum(v, unit = '') {
+  if (v === undefined || v === null || !Number.isFinite(v)) return 'n/a';
+  const abs = Math.abs(v);
+  const s = abs >= 100 ? v.toFixed(0) : abs >= 10 ? v.toFixed(1) : v.toFixed(2);
+  return unit ? `${s} ${unit}` : s;
+}
+
+function fmtRatio(r) {
+  return r === undefined ? '' : `×${r >= 10 ? r.toFixed(0) : r.toFixed(2)}`;
+}
+
+/** A cell: the value, then its ratio to bare and to the peer (when both exist). */
+function cell(rows, id, pick, unit, { ratios = true } = {}) {
+  const row = rows[id];
+  if (!row) return 'n/a';
+  if (row.unavailable) return `n/a (${row.unavailable})`;
+  const v = pick(row);
+  if (typeof v === 'string') return v;
+  let text = fmtNum(v, unit);
+  if (!ratios || !Number.isFinite(v)) return text;
+  const parts = [];
+  if (id !== 'bare') { const r = ratio(v, pick(rows.bare ?? {})); if (r !== undefined) parts.push(`${fmtRatio(r)} bare`); }
+  if (id !== 'peer') { const r = ratio(v, pick(rows.peer ?? {})); if (r !== undefined) parts.push(`${fmtRatio(r)} peer`); }
+  if (parts.length) text += ` (${parts.join(', ')})`;
+  return text;
+}
+
+// Bytes → KB and KB → MB alike.
+const kb = (b) => (Number.isFinite(b) ? b / 1024 : undefined);
+
+/** The metric lines of the table: [label, (rows, id) => cell text]. */
+export function tableLines(results) {
+  const rows = Object.fromEntries(results.rows.map((r) => [r.id, r]));
+  const c = results.config;
+  const addedCold = (r) => (Number.isFinite(r.cold?.initMs) && Number.isFinite(rows.bare?.cold?.initMs) ? r.cold.initMs - rows.bare.cold.initMs : undefined);
+  const lines = [
+    [`cold start, spawn → first /next (median of ${c.coldRuns})`, (id) => cell(rows, id, (r) => r.cold?.initMs, 'ms')],
+    ['added cold start vs bare', (id) => {
+      if (id === 'bare') return '—';
+      const text = cell(rows, id, addedCold, 'ms', { ratios: false });
+      const r = rows[id] && !rows[id].unavailable && id !== 'peer' ? ratio(addedCold(rows[id]), addedCold(rows.peer ?? {})) : undefined;
+      return r === undefined ? text : `${text} (${fmtRatio(r)} peer's added)`;
+    }],
+    ['first invoke latency (median)', (id) => cell(rows, id, (r) => r.cold?.firstInvokeMs, 'ms')],
+    [`warm latency p50, receiver 0 ms (${c.warmInvokes} invokes)`, (id) => cell(rows, id, (r) => r.warm?.immediate?.p50, 'ms')],
+    ['warm latency p99, receiver 0 ms', (id) => cell(rows, id, (r) => r.warm?.immediate?.p99, 'ms')],
+    ['billed duration p50, receiver 0 ms', (id) => cell(rows, id, (r) => r.warm?.immediate?.billedP50, 'ms')],
+    [`warm latency p50, receiver ${c.delayMs} ms (${c.delayedInvokes} invokes)`, (id) => cell(rows, id, (r) => r.warm?.delayed?.p50, 'ms')],
+    [`warm latency p99, receiver ${c.delayMs} ms`, (id) => cell(rows, id, (r) => r.warm?.delayed?.p99, 'ms')],
+    [`billed duration p50, receiver ${c.delayMs} ms`, (id) => cell(rows, id, (r) => r.warm?.delayed?.billedP50, 'ms')],
+    ['spans at receiver / invokes (warm, both phases)', (id) => cell(rows, id, (r) => (r.warm ? `${r.warm.spans} / ${r.warm.invokes}` : 'n/a'))],
+    ['per-invoke CPU in-process, no-op exporters (µs)', (id) => cell(rows, id, (r) => r.micro?.cpuUs ?? r.micro?.note, 'µs')],
+    ['bundle, minified', (id) => cell(rows, id, (r) => kb(r.bundle?.bytes), 'KB')],
+    ['bundle, gzipped', (id) => cell(rows, id, (r) => kb(r.bundle?.gzipBytes), 'KB')],
+    [`peak RSS (VmHWM) after ${c.rssMarks[1]} invokes`, (id) => cell(rows, id, (r) => kb(r.rss?.hwmEndKb), 'MB')],
+    [`RSS growth ${c.rssMarks[0]} → ${c.rssMarks[1]} invokes (VmRSS)`, (id) => cell(rows, id, (r) => r.rss?.growthKbPerInvoke, 'KB/invoke', { ratios: false })],
+  ];
+  return lines.map(([label, f]) => [label, ...COLUMNS.map((id) => f(id))]);
+}
+
+export function headers(results) {
+  const byId = Object.fromEntries(results.rows.map((r) => [r.id, r.label]));
+  return ['metric', ...COLUMNS.map((id) => byId[id] ?? id)];
+}
+
+/** Plain-text table for the console. */
+export function consoleTable(results) {
+  const all = [headers(results), ...tableLines(results)];
+  const widths = all[0].map((_, i) => Math.max(...all.map((r) => String(r[i]).length)));
+  const line = (r) => r.map((v, i) => String(v).padEnd(widths[i])).join(' | ');
+  return [line(all[0]), widths.map((w) => '-'.repeat(w)).join('-|-'), ...all.slice(1).map(line)].join('\n');
+}
+
+export function markdownTable(results) {
+  const esc = (v) => String(v).replace(/\|/g, '\\|');
+  const all = [headers(results), ...tableLines(results)];
+  return [
+    `| ${all[0].map(esc).join(' | ')} |`,
+    `|${all[0].map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
+    ...all.slice(1).map((r) => `| ${r.map(esc).join(' | ')} |`),
+  ].join('\n');
+}
+
+/** Issue-6 targets, evaluated on this run's figures. */
+export function targets(results) {
+  const rows = Object.fromEntries(results.rows.map((r) => [r.id, r]));
+  const init = (id) => rows[id]?.cold?.initMs;
+  const out = [];
+  const add = (name, value, ok, detail) => out.push({ name, value, ok: value === undefined ? undefined : ok, detail });
+  for (const id of ['sync', 'after-response']) {
+    const ours = init(id) - init('bare');
+    const peers = init('peer') - init('bare');
+    const share = ratio(ours, peers);
+    add(`added cold start (${id}) ≤ 25% of the peer's added cold start`, share, share !== undefined && share <= 0.25,
+      `${fmtNum(ours, 'ms')} vs peer ${fmtNum(peers, 'ms')} = ${share === undefined ? 'n/a' : `${(share * 100).toFixed(0)}%`}`);
+    add(`added cold start (${id}) ideally ≤ 15 ms`, Number.isFinite(ours) ? ours : undefined, ours <= 15, fmtNum(ours, 'ms'));
+  }
+  const cpu = rows.sync?.micro?.cpuUs;
+  const bareCpu = rows.bare?.micro?.cpuUs;
+  const addedCpu = Number.isFinite(cpu) && Number.isFinite(bareCpu) ? cpu - bareCpu : undefined;
+  add('per-invoke CPU of withFlush ≤ 20 µs (minus the bare call)', addedCpu, addedCpu <= 20, `${fmtNum(addedCpu, 'µs')} (withFlush ${fmtNum(cpu, 'µs')}, bare call ${fmtNum(bareCpu, 'µs')})`);
+  const arP50 = rows['after-response']?.warm?.delayed?.p50;
+  const bareP50 = rows.bare?.warm?.delayed?.p50;
+  const diff = Number.isFinite(arP50) && Number.isFinite(bareP50) ? arP50 - bareP50 : undefined;
+  add(`after-response warm p50 within 1 ms of bare at ${results.config.delayMs} ms receiver latency`, diff, diff <= 1, `${fmtNum(diff, 'ms')} (after-response ${fmtNum(arP50, 'ms')}, bare ${fmtNum(bareP50, 'ms')})`);
+  const share = ratio(rows.sync?.bundle?.bytes, rows.peer?.bundle?.bytes);
+  add('bundle ≤ 50% of the peer (minified)', share, share <= 0.5, share === undefined ? 'n/a' : `${(share * 100).toFixed(0)}%`);
+  for (const id of ['sync', 'after-response']) {
+    const g = rows[id]?.rss?.growthKbPerInvoke;
+    add(`no RSS growth per invoke (${id}; < 1 KB/invoke)`, g, g < 1, fmtNum(g, 'KB/invoke'));
+  }
+  return out;
+}

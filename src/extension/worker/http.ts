@@ -1,0 +1,69 @@
+// Minimal JSON-over-HTTP client for the local Runtime API (node:http only: the worker must boot fast).
+import { request, Agent } from 'node:http';
+
+/** A reply: status, headers, body text. */
+export interface HttpReply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** Largest reply body we read from the Runtime API (events are tiny). */
+const MAX_REPLY_BYTES = 1024 * 1024;
+
+// One agent per purpose: the long poll must never wait behind (or block) a short request.
+const shortAgent = new Agent({ keepAlive: true, maxSockets: 2 });
+const pollAgent = new Agent({ keepAlive: true, maxSockets: 1 });
+
+/**
+ * Sends one request. `timeoutMs` 0 means no timeout (the `/event/next` long poll must never
+ * time out: Lambda answers it only when there is an event).
+ */
+export function httpJson(
+  method: string,
+  url: string,
+  headers: Record<string, string>,
+  body: unknown,
+  timeoutMs: number,
+  longPoll = false,
+): Promise<HttpReply> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const req = request(
+      url,
+      {
+        method,
+        agent: longPoll ? pollAgent : shortAgent,
+        headers: payload ? { ...headers, 'content-type': 'application/json', 'content-length': String(payload.length) } : headers,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > MAX_REPLY_BYTES) {
+            res.destroy(new Error(`reply larger than ${MAX_REPLY_BYTES} bytes`));
+            return;
+          }
+          chunks.push(c);
+        });
+        res.on('error', reject);
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+      },
+    );
+    if (timeoutMs > 0) req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${url} timed out after ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** Parses JSON, or returns undefined. */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,91 @@
+// Messages and shared-memory layout between the main thread and the extension worker.
+// Type-only on the main thread's side, except the small constants below.
+
+/** Slots of the Int32Array over the SharedArrayBuffer the main thread waits on. */
+export const SLOT_STATE = 0;
+/** Port the Telemetry API listener really listens on (0 when none). */
+export const SLOT_TELEMETRY_PORT = 1;
+/** Bit flags, see FLAG_*. */
+export const SLOT_FLAGS = 2;
+/** Number of Int32 slots. */
+export const SLOT_COUNT = 4;
+
+/** SLOT_STATE values. */
+export const STATE_BOOTING = 0;
+export const STATE_REGISTERED = 1;
+export const STATE_FAILED = 2;
+
+/** Registered for INVOKE events (so invokes are gated until `done`). */
+export const FLAG_INVOKE = 1;
+/** Telemetry API subscription accepted. */
+export const FLAG_TELEMETRY = 2;
+
+/** Buffering of the Telemetry API subscription, always sent explicitly. */
+export interface TelemetryBuffering {
+  maxItems: number;
+  maxBytes: number;
+  timeoutMs: number;
+}
+
+/** Everything the worker needs to register; sent once, when the handler is wrapped. */
+export interface WorkerConfig {
+  /** `host:port` of the Runtime API. */
+  runtimeApi: string;
+  /** `Lambda-Extension-Name`. */
+  name: string;
+  /** Register for INVOKE (gating) or for nothing (SIGTERM / telemetry only). */
+  invoke: boolean;
+  /** Keep an INVOKE open at most until `deadlineMs - gateMarginMs`. */
+  gateMarginMs: number;
+  telemetry?: {
+    /** Host Lambda delivers to, and the listener binds to. */
+    host: string;
+    /** 0 for a random port. */
+    port: number;
+    types: ('platform' | 'function' | 'extension')[];
+    buffering: TelemetryBuffering;
+    /** Longest a delivery may take to arrive in full, in ms. */
+    bodyTimeoutMs: number;
+  };
+}
+
+/** Main thread → worker. */
+export type ToWorker =
+  | { type: 'configure'; config: WorkerConfig }
+  /** The main thread stopped waiting: never gate an invoke. */
+  | { type: 'abandon' }
+  /** The invoke's telemetry is flushed (or given up on): release `/event/next`. */
+  | { type: 'done'; requestId: string }
+  | { type: 'stats' };
+
+/** A validated Telemetry API event, as forwarded to the main thread. */
+export interface TelemetryEvent {
+  /** Event time, epoch ms (NaN-free: events without a parseable time are dropped). */
+  time: number;
+  type: string;
+  record: unknown;
+}
+
+/** Listener counters, for tests and diagnostics. */
+export interface ListenerStats {
+  /** Batches accepted (200). */
+  batches: number;
+  /** Events forwarded. */
+  events: number;
+  /** Events of types we do not handle. */
+  unknown: number;
+  /** Events with wrong field types. */
+  invalid: number;
+  /** Known event types we do not use. */
+  unused: number;
+  /** Requests refused, by HTTP status. */
+  rejected: Record<string, number>;
+}
+
+/** Worker → main thread. */
+export type FromWorker =
+  | { type: 'ready'; registered: boolean; invoke: boolean; telemetryPort?: number; subscribed: boolean; error?: string }
+  | { type: 'invoke'; requestId: string; deadlineMs: number }
+  | { type: 'telemetry'; events: TelemetryEvent[] }
+  | { type: 'warn'; message: string }
+  | { type: 'stats'; stats: ListenerStats; gateTimeouts: number };

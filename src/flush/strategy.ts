@@ -1,0 +1,13 @@
+// The single place where the flush strategy is chosen. The extension adds its branches here.
+import type { ResolvedOptions } from '../options.js';
+import { chooseExtensionStrategy } from './extension-strategy.js';
+import { SyncStrategy } from './sync-strategy.js';
+import type { Flusher, FlushStrategy } from './types.js';
+
+/**
+ * Picks the strategy for the resolved options: `sync` unless the extension or a
+ * periodic/adaptive mode asks otherwise (src/flush/extension-strategy.ts).
+ */
+export function chooseStrategy(options: ResolvedOptions, _flusher: Flusher): FlushStrategy {
+  return chooseExtensionStrategy(options) ?? new SyncStrategy();
+}

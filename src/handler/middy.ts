@@ -1,0 +1,146 @@
+// otelFlush(): the middy front door over the same core as withFlush().
+//
+// Middy gives a middleware no hook around the handler and skips `after` middlewares when
+// another middleware returns early, so:
+// - `before` is synchronous (when no setup is pending) and makes the span active for the
+//   rest of the request through the context manager's AsyncLocalStorage (the OpenTelemetry
+//   API cannot scope a context across middy's own awaits);
+// - `request.response` becomes an accessor: when middy assigns an early response (v6/v7:
+//   `request.earlyResponse` is present; v5: a response exists once the `before` stack is
+//   done), the accessor returns a promise that settles after the span ended and the flush
+//   ran, so middy's returned promise (and the runtime) waits for it.
+import { context, type Context as OtelContext } from '@opentelemetry/api';
+import type { Context as LambdaContext } from 'aws-lambda';
+import { createCore, type Invocation } from '../invocation/lifecycle.js';
+import type { OtelLambdaOptions } from '../options.js';
+
+/** The part of a middy request this middleware uses (middy 5, 6 and 7). */
+export interface MiddyRequestLike {
+  event: unknown;
+  context: LambdaContext;
+  response?: unknown;
+  error?: unknown;
+}
+
+/** A middy middleware object. */
+export interface OtelFlushMiddleware {
+  before: (request: MiddyRequestLike) => void | Promise<void>;
+  after: (request: MiddyRequestLike) => Promise<void>;
+  onError: (request: MiddyRequestLike) => Promise<void>;
+}
+
+interface Tracked {
+  inv: Invocation;
+  /** Set once the response accessor turned an early exit into a flush-then-respond promise. */
+  final?: Promise<unknown>;
+}
+
+/**
+ * Middy middleware: one span per invoke, flushed on success, on error, when another
+ * middleware returns early, and on middy's `timeoutEarlyResponse`. Register it FIRST
+ * (`middy(handler).use(otelFlush()).use(...)`): its `before` then runs first (the span covers
+ * the other middlewares) and its `after` / `onError` run last (the flush sees everything).
+ *
+ * @param options See {@link OtelLambdaOptions}. A wrong option type throws a `TypeError` here.
+ */
+export function otelFlush(options?: OtelLambdaOptions): OtelFlushMiddleware {
+  const core = createCore(options);
+  const tracked = new WeakMap<object, Tracked>();
+
+  const start = (request: MiddyRequestLike, inv: Invocation): void => {
+    const t: Tracked = { inv };
+    tracked.set(request, t);
+    if (inv.passthrough) return;
+    enterContext(inv.context);
+    let value = request.response;
+    let inBefore = true; // until the first assignment of request.response
+    const finishWith = (v: unknown): Promise<unknown> => {
+      const err = request.error;
+      if (err !== undefined && v === undefined) {
+        // middy rethrows request.error when an onError middleware ends the chain without a response
+        return inv.finish({ error: err, failed: true }).then(() => Promise.reject(err));
+      }
+      return inv.finish({ result: v, ...(err !== undefined ? { handledError: err } : {}) }).then(() => v);
+    };
+    Object.defineProperty(request, 'response', {
+      configurable: true,
+      enumerable: true,
+      get() {
+        return t.final ?? value;
+      },
+      set(v: unknown) {
+        value = v;
+        if (t.final) return;
+        // middy 6/7 mark every early exit with request.earlyResponse.
+        if (Object.hasOwn(request, 'earlyResponse')) t.final = finishWith(v);
+        // middy 5 has no marker: its early return is the one assignment made by runMiddlewares
+        // while the before stack runs (only the first assignment can be it).
+        else if (inBefore && v !== undefined && assignedByMiddy5BeforeStack()) t.final = finishWith(v);
+        inBefore = false;
+      },
+    });
+  };
+
+  const before = (request: MiddyRequestLike): void | Promise<void> => {
+    const started = core.begin(request.event, request.context);
+    if (started instanceof Promise) return started.then((inv) => start(request, inv));
+    start(request, started);
+  };
+
+  const after = async (request: MiddyRequestLike): Promise<void> => {
+    const t = tracked.get(request);
+    if (!t || t.final) return;
+    await t.inv.finish({ result: readValue(request) });
+  };
+
+  const onError = async (request: MiddyRequestLike): Promise<void> => {
+    const t = tracked.get(request);
+    if (!t || t.final) return;
+    const response = readValue(request);
+    if (response !== undefined) await t.inv.finish({ result: response, handledError: request.error });
+    else await t.inv.finish({ error: request.error, failed: true });
+  };
+
+  Object.defineProperty(before, 'name', { value: 'otelFlushBefore' });
+  Object.defineProperty(after, 'name', { value: 'otelFlushAfter' });
+  Object.defineProperty(onError, 'name', { value: 'otelFlushOnError' });
+  return { before, after, onError };
+}
+
+/** request.response as the handler / middlewares left it (never our flush promise). */
+function readValue(request: MiddyRequestLike): unknown {
+  const v = request.response;
+  return v instanceof Promise ? undefined : v;
+}
+
+/**
+ * Whether the current assignment comes from middy 5's `runMiddlewares` (an early return in
+ * the before stack) rather than from `runRequest` (the handler's result). Reads function
+ * names from the stack: with a minified middy 5 it answers false, and an early return is then
+ * flushed at the next invoke instead.
+ */
+function assignedByMiddy5BeforeStack(): boolean {
+  const holder: { stack?: string } = {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 4;
+  try {
+    Error.captureStackTrace(holder, assignedByMiddy5BeforeStack);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  return /\brunMiddlewares\b/.test(holder.stack ?? '');
+}
+
+/**
+ * Makes `ctx` the active context for the rest of the current async flow, through the
+ * AsyncLocalStorage of the registered context manager. No-op with other context managers.
+ */
+function enterContext(ctx: OtelContext): void {
+  try {
+    const manager = (context as unknown as { _getContextManager?: () => unknown })._getContextManager?.();
+    const als = (manager as { _asyncLocalStorage?: { enterWith?: (c: OtelContext) => void } } | undefined)?._asyncLocalStorage;
+    als?.enterWith?.(ctx);
+  } catch {
+    // without activation the span still exists; user spans just are not its children
+  }
+}

@@ -1,0 +1,147 @@
+// withFlush(handler): the higher-order front door. Picks the wrapper shape the runtime
+// expects (its `length` and streaming markers are what the runtime inspects) and delegates
+// every invoke to the shared core.
+import { context } from '@opentelemetry/api';
+import type { Context as LambdaContext } from 'aws-lambda';
+import { createCore, type Invocation, type InvocationCore } from '../invocation/lifecycle.js';
+import type { OtelLambdaOptions } from '../options.js';
+import { copyRuntimeMarkers, isStreamingHandler, runtimeAcceptsCallbacks, WRAPPED } from './runtime.js';
+
+type AnyFn = (...args: any[]) => any;
+type Callback = (error?: unknown, result?: unknown) => void;
+
+/**
+ * Wraps a Lambda handler: one span per invoke, active while the handler runs, ended and
+ * flushed before the result (or the same error) goes back to the runtime.
+ *
+ * Works with async / promise handlers, synchronous ones, callback handlers (a 3-parameter
+ * wrapper where the runtime still accepts them, Node.js 22 and older; elsewhere a 2-parameter
+ * promise wrapper that adapts the callback) and `awslambda.streamifyResponse` handlers (the
+ * span ends and the flush runs when the response stream has finished).
+ *
+ * @param handler The function handler.
+ * @param options See {@link OtelLambdaOptions}. A wrong option type throws a `TypeError` here.
+ * @returns A handler of the same type. Wrapping a wrapper returns it unchanged.
+ */
+export function withFlush<H extends AnyFn>(handler: H, options?: OtelLambdaOptions): H {
+  if (typeof handler !== 'function') throw new TypeError(`otel-lambda-flush: withFlush() expects a handler function, got ${handler === null ? 'null' : typeof handler}`);
+  if ((handler as unknown as Record<symbol, unknown>)[WRAPPED]) return handler;
+  const core = createCore(options);
+  let wrapper: AnyFn;
+  if (isStreamingHandler(handler)) wrapper = streamingWrapper(core, handler);
+  else if (handler.length >= 3) wrapper = runtimeAcceptsCallbacks() ? callbackWrapper(core, handler) : adaptedCallbackWrapper(core, handler);
+  else wrapper = promiseWrapper(core, handler);
+  copyRuntimeMarkers(handler, wrapper);
+  Object.defineProperty(wrapper, 'name', { value: handler.name || 'handler' });
+  Object.defineProperty(wrapper, WRAPPED, { value: true });
+  return wrapper as H;
+}
+
+/** Runs `fn` with the invocation span active; a synchronous throw becomes a rejection. */
+function runIn(inv: Invocation, fn: () => unknown): Promise<unknown> {
+  try {
+    return Promise.resolve(context.with(inv.context, fn));
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+async function settle(inv: Invocation, fn: () => unknown): Promise<unknown> {
+  let result: unknown;
+  try {
+    result = await runIn(inv, fn);
+  } catch (error) {
+    await inv.finish({ error, failed: true });
+    throw error; // the same object, so the runtime reports the same errorType / message
+  }
+  await inv.finish({ result });
+  return result;
+}
+
+function promiseWrapper(core: InvocationCore, handler: AnyFn): AnyFn {
+  return function otelLambdaHandler(this: unknown, event: unknown, lambdaContext: LambdaContext) {
+    const started = core.begin(event, lambdaContext);
+    if (started instanceof Promise) return started.then((inv) => settle(inv, () => handler.call(this, event, lambdaContext)));
+    return settle(started, () => handler.call(this, event, lambdaContext));
+  };
+}
+
+/** Calls a callback handler and turns whichever comes first (callback, promise, throw) into a promise. */
+function callIntoPromise(handler: AnyFn, self: unknown, event: unknown, lambdaContext: LambdaContext): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const done: Callback = (error, result) => {
+      if (error !== undefined && error !== null) reject(error);
+      else resolve(result);
+    };
+    const returned = handler.call(self, event, lambdaContext, done);
+    if (returned && typeof (returned as Promise<unknown>).then === 'function') (returned as Promise<unknown>).then(resolve, reject);
+  });
+}
+
+/** Node <= 22: keep the 3-parameter shape, answer through the runtime's callback after the flush. */
+function callbackWrapper(core: InvocationCore, handler: AnyFn): AnyFn {
+  return function otelLambdaCallbackHandler(this: unknown, event: unknown, lambdaContext: LambdaContext, callback: Callback): void {
+    Promise.resolve(core.begin(event, lambdaContext))
+      .then((inv) => settle(inv, () => callIntoPromise(handler, this, event, lambdaContext)))
+      .then(
+        (result) => callback(null, result),
+        (error: unknown) => callback(error),
+      );
+  };
+}
+
+/** Node >= 24: the runtime rejects 3-parameter handlers, so expose 2 and adapt the callback. */
+function adaptedCallbackWrapper(core: InvocationCore, handler: AnyFn): AnyFn {
+  return function otelLambdaHandler(this: unknown, event: unknown, lambdaContext: LambdaContext) {
+    return Promise.resolve(core.begin(event, lambdaContext)).then((inv) =>
+      settle(inv, () => callIntoPromise(handler, this, event, lambdaContext)),
+    );
+  };
+}
+
+interface ResponseStreamLike {
+  writableFinished?: boolean;
+  destroyed?: boolean;
+  once?: (event: string, fn: (...args: unknown[]) => void) => unknown;
+  off?: (event: string, fn: (...args: unknown[]) => void) => unknown;
+}
+
+/** Resolves when the stream finished, closed or errored, or after `maxMs`. */
+function streamDone(stream: ResponseStreamLike, maxMs: number): Promise<void> {
+  if (!stream || stream.writableFinished || stream.destroyed || typeof stream.once !== 'function') return Promise.resolve();
+  return new Promise((resolve) => {
+    const events = ['finish', 'close', 'error'];
+    const done = () => {
+      clearTimeout(timer);
+      for (const e of events) stream.off?.(e, done);
+      resolve();
+    };
+    const timer = setTimeout(done, Math.max(0, maxMs));
+    timer.unref?.();
+    for (const e of events) stream.once?.(e, done);
+  });
+}
+
+/** streamifyResponse handlers: (event, responseStream, context), flush once the stream ended. */
+function streamingWrapper(core: InvocationCore, handler: AnyFn): AnyFn {
+  return function otelLambdaStreamingHandler(this: unknown, event: unknown, responseStream: ResponseStreamLike, lambdaContext: LambdaContext) {
+    return Promise.resolve(core.begin(event, lambdaContext)).then(async (inv) => {
+      let result: unknown;
+      try {
+        result = await runIn(inv, () => handler.call(this, event, responseStream, lambdaContext));
+      } catch (error) {
+        await inv.finish({ error, failed: true });
+        throw error;
+      }
+      let remaining = core.config.options.flushTimeoutMs;
+      try {
+        remaining = Math.max(0, lambdaContext.getRemainingTimeInMillis() - core.config.options.deadlineMarginMs);
+      } catch {
+        // no clock: fall back to the flush timeout
+      }
+      await streamDone(responseStream, remaining);
+      await inv.finish({ result });
+      return result;
+    });
+  };
+}

@@ -1,0 +1,115 @@
+// The invocation span: name, kind, attributes at start (so samplers see them), and the end:
+// result attributes, exception, status.
+import { SpanStatusCode, type Attributes, type Context as OtelContext, type Span, type Tracer } from '@opentelemetry/api';
+import type { Context as LambdaContext } from 'aws-lambda';
+import type { ResolvedOptions } from '../options.js';
+import type { TriggerInfo } from './triggers/types.js';
+
+/** Splits an ARN `arn:aws:lambda:region:account:function:name[:qualifier]`. */
+export function parseFunctionArn(arn: unknown): { accountId?: string; resourceId?: string } {
+  if (typeof arn !== 'string') return {};
+  const parts = arn.split(':');
+  if (parts.length < 7 || parts[0] !== 'arn' || parts[2] !== 'lambda' || parts[5] !== 'function') return {};
+  return { accountId: parts[4] || undefined, resourceId: parts.slice(0, 7).join(':') };
+}
+
+/**
+ * `cloud.resource_id`: the function ARN with any alias replaced by the resolved version (the
+ * same process serves every alias of a version), as the FaaS conventions ask.
+ */
+export function resourceIdOf(arn: unknown, functionVersion: unknown): string | undefined {
+  const { resourceId } = parseFunctionArn(arn);
+  if (!resourceId) return undefined;
+  return typeof functionVersion === 'string' && functionVersion !== '' && functionVersion !== '$LATEST'
+    ? `${resourceId}:${functionVersion}`
+    : resourceId;
+}
+
+export function invocationAttributes(ctx: LambdaContext, trigger: TriggerInfo, coldStart: boolean): Attributes {
+  const attrs: Attributes = { ...trigger.attributes, 'faas.trigger': trigger.trigger, 'faas.coldstart': coldStart };
+  if (typeof ctx?.awsRequestId === 'string') attrs['faas.invocation_id'] = ctx.awsRequestId;
+  const { accountId } = parseFunctionArn(ctx?.invokedFunctionArn);
+  const resourceId = resourceIdOf(ctx?.invokedFunctionArn, ctx?.functionVersion);
+  if (resourceId) attrs['cloud.resource_id'] = resourceId;
+  if (accountId) attrs['cloud.account.id'] = accountId;
+  return attrs;
+}
+
+export function startInvocationSpan(
+  tracer: Tracer,
+  trigger: TriggerInfo,
+  lambdaContext: LambdaContext,
+  parent: OtelContext,
+  coldStart: boolean,
+): Span {
+  const fn = lambdaContext?.functionName;
+  const name = trigger.name || (typeof fn === 'string' && fn !== '' ? fn : 'lambda');
+  return tracer.startSpan(
+    name,
+    { kind: trigger.kind, attributes: invocationAttributes(lambdaContext, trigger, coldStart), links: trigger.links },
+    parent,
+  );
+}
+
+/** Records an error on the span as an exception event, `error.type` and status ERROR. */
+export function recordError(span: Span, error: unknown, setStatus = true): void {
+  try {
+    if (error instanceof Error) {
+      span.recordException(error);
+      span.setAttribute('error.type', error.name || 'Error');
+    } else {
+      const message = typeof error === 'string' ? error : safeString(error);
+      span.recordException({ name: typeof error, message });
+      span.setAttribute('error.type', typeof error);
+    }
+    if (setStatus) span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : safeString(error) });
+  } catch {
+    // never let telemetry break the invoke
+  }
+}
+
+function safeString(v: unknown): string {
+  try {
+    return String(v);
+  } catch {
+    return '[unprintable]';
+  }
+}
+
+/** How an invocation ended, as seen by the front door. */
+export interface InvocationOutcome {
+  result?: unknown;
+  /** Set when the invoke failed; the same object reaches the runtime. */
+  error?: unknown;
+  /** The invoke failed (needed because `undefined` can be thrown). */
+  failed?: boolean;
+  /** An error the handler raised but a middleware turned into a response. */
+  handledError?: unknown;
+}
+
+export function endInvocationSpan(
+  span: Span,
+  trigger: TriggerInfo,
+  outcome: InvocationOutcome,
+  info: { event: unknown; context: LambdaContext },
+  options: Pick<ResolvedOptions, 'responseHook'>,
+): void {
+  const failed = outcome.failed ?? outcome.error !== undefined;
+  if (failed) recordError(span, outcome.error);
+  else {
+    if (outcome.handledError !== undefined) recordError(span, outcome.handledError, false);
+    try {
+      trigger.onResult?.(outcome.result, span);
+    } catch {
+      // trigger result mapping must never break the invoke
+    }
+  }
+  if (options.responseHook) {
+    try {
+      options.responseHook(span, { ...info, result: outcome.result, ...(failed ? { error: outcome.error } : {}) });
+    } catch {
+      // user hook errors are ignored
+    }
+  }
+  span.end();
+}

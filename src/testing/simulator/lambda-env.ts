@@ -1,0 +1,33 @@
+// The environment variables Lambda gives a Node.js 24 function process.
+import { dirname } from 'node:path';
+import { newLogStreamName } from './ids.js';
+import type { ResolvedOptions } from './options.js';
+
+/** The invoked function ARN (unqualified, as for a plain invoke). */
+export function functionArn(o: ResolvedOptions): string {
+  return `arn:aws:lambda:${o.region}:${o.accountId}:function:${o.functionName}`;
+}
+
+/** A clean Lambda-like environment (the test runner's own variables are not inherited, except PATH). */
+export function lambdaEnv(o: ResolvedOptions, runtimeApi: string): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    LANG: 'en_US.UTF-8',
+    TZ: ':UTC',
+    AWS_LAMBDA_RUNTIME_API: runtimeApi,
+    AWS_LAMBDA_FUNCTION_NAME: o.functionName,
+    AWS_LAMBDA_FUNCTION_VERSION: o.functionVersion,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(o.memorySizeMb),
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${o.functionName}`,
+    AWS_LAMBDA_LOG_STREAM_NAME: newLogStreamName(o.functionVersion),
+    AWS_LAMBDA_INITIALIZATION_TYPE: o.initializationType,
+    AWS_REGION: o.region,
+    AWS_DEFAULT_REGION: o.region,
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+    LAMBDA_TASK_ROOT: o.taskRoot,
+    LAMBDA_RUNTIME_DIR: dirname(o.ricPath),
+    _HANDLER: o.handler,
+  };
+  if (o.maxConcurrency !== undefined) env.AWS_LAMBDA_MAX_CONCURRENCY = String(o.maxConcurrency);
+  return { ...env, ...o.env };
+}

