@@ -14,7 +14,7 @@ import { measureColdStarts, measureWarm } from './lib/e2e.mjs';
 import { markdown } from './lib/markdown.mjs';
 import { consoleTable } from './lib/report.mjs';
 import { median, percentile } from './lib/stats.mjs';
-import { variants } from './lib/variants.mjs';
+import { lambdaHeapFlags, MEMORY_MB, variants } from './lib/variants.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const started = performance.now();
@@ -130,7 +130,7 @@ async function main() {
   log('micro-benchmark (in-process, Node 24)');
   const micro = {};
   for (const mode of ['sdk', 'api-only']) {
-    const r = await runChild(node, [join(root, 'bench', 'micro.mjs'), mode, String(config.microMs)], { cwd: root, env: { ...process.env, NODE_OPTIONS: '' }, timeoutMs: 120_000 });
+    const r = await runChild(node, [...lambdaHeapFlags(MEMORY_MB).split(' '), join(root, 'bench', 'micro.mjs'), mode, String(config.microMs)], { cwd: root, env: { ...process.env, NODE_OPTIONS: '' }, timeoutMs: 120_000 });
     micro[mode] = lastJsonLine(r.stdout) ?? { error: (r.stderr || `exit ${r.code}`).trim().split('\n').slice(-2).join(' | ') };
   }
 

@@ -6,6 +6,9 @@ import { dirname, join } from 'node:path';
 import { lastJsonLine, runChild } from './child.mjs';
 import { median } from './stats.mjs';
 import { summarizeProfile } from './profile-summary.mjs';
+import { lambdaHeapFlags, MEMORY_MB } from './variants.mjs';
+
+const HEAP = lambdaHeapFlags(MEMORY_MB).split(' ');
 
 /** What the runtime client would have in the environment (setupTelemetry reads it). */
 function lambdaEnv(receiverUrl) {
@@ -45,7 +48,7 @@ export async function measureImports({ node, root, functions, runs, receiverUrl 
   const errors = {};
   for (let i = 0; i < runs; i++) {
     for (const c of cases) {
-      const r = await runChild(node, [entry, c.file], { env: { ...lambdaEnv(receiverUrl), ...c.env }, cwd: dirname(c.file), timeoutMs: 30_000 });
+      const r = await runChild(node, [...HEAP, entry, c.file], { env: { ...lambdaEnv(receiverUrl), ...c.env }, cwd: dirname(c.file), timeoutMs: 30_000 });
       const out = lastJsonLine(r.stdout);
       if (out && Number.isFinite(out.importMs)) samples[c.key].push(out.importMs);
       else errors[c.key] = (r.stderr || `exit ${r.code}`).trim().split('\n').slice(-3).join(' | ').slice(0, 300);
@@ -80,7 +83,7 @@ export async function profileColdStart({ node, root, functions, runs, receiverUr
     const name = `run-${i}.cpuprofile`;
     const r = await runChild(
       node,
-      ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', tmpDir, '--cpu-prof-name', name, join(root, 'bench', 'profile-entry.cjs'), file],
+      [...HEAP, '--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', tmpDir, '--cpu-prof-name', name, join(root, 'bench', 'profile-entry.cjs'), file],
       { env: lambdaEnv(receiverUrl), cwd: fn.taskRoot, timeoutMs: 60_000 },
     );
     const out = lastJsonLine(r.stdout);

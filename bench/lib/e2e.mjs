@@ -1,7 +1,7 @@
 // End-to-end measurements through the project's test kit: each function runs under the real
 // runtime client (Node 24) in the LambdaSimulator, exporting to an in-process OtlpReceiver.
 import { readMemory } from './proc.mjs';
-import { baseEnv } from './variants.mjs';
+import { baseEnv, MEMORY_MB } from './variants.mjs';
 
 const SIM_TIMEOUT_MS = 10_000;
 
@@ -11,6 +11,7 @@ function simOptions(row, fnInfo, rx, extra = {}) {
     handler: 'index.handler',
     functionName: `bench-${row.id}`,
     timeoutMs: SIM_TIMEOUT_MS,
+    memorySizeMb: MEMORY_MB,
     env: { ...baseEnv(rx.url), OTEL_SERVICE_NAME: `bench-${row.id}`, ...row.env },
     ...extra,
   };

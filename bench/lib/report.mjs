@@ -89,7 +89,8 @@ export function markdownTable(results) {
 
 /** Issue-6 targets, evaluated on this run's figures. */
 export function targets(results) {
-  const rows = Object.fromEntries(results.rows.map((r) => [r.id, r]));
+  // A column that did not run as itself (n/a) gives no figures to judge.
+  const rows = Object.fromEntries(results.rows.filter((r) => !r.unavailable).map((r) => [r.id, r]));
   const init = (id) => rows[id]?.cold?.initMs;
   const out = [];
   const add = (name, value, ok, detail) => out.push({ name, value, ok: value === undefined ? undefined : ok, detail });

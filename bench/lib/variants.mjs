@@ -22,12 +22,26 @@ export function variants(functions) {
       env: { NODE_OPTIONS: functions.peer?.nodeOptions ?? '' },
     },
   ];
+  for (const row of rows) row.env.NODE_OPTIONS = [lambdaHeapFlags(MEMORY_MB), row.env.NODE_OPTIONS].filter(Boolean).join(' ');
   for (const row of rows) {
     const built = functions[row.fn];
     if (!built) row.unavailable = `function ${row.fn} was not built`;
     else if (built.error) row.unavailable = `bundle failed: ${built.error}`;
   }
   return rows;
+}
+
+/** Function memory size the simulator is given (its default, like Lambda's minimum). */
+export const MEMORY_MB = 128;
+
+/**
+ * The V8 heap limits Lambda's Node.js bootstrap derives from the memory size (new space a
+ * tenth of it, split in two semi-spaces; old space the rest). Without them V8 sizes its heap
+ * for this machine and grows RSS lazily, which would make the RSS figures meaningless.
+ */
+export function lambdaHeapFlags(memoryMb) {
+  const newSpace = Math.floor(memoryMb / 10);
+  return `--max-semi-space-size=${Math.floor(newSpace / 2)} --max-old-space-size=${memoryMb - newSpace}`;
 }
 
 /** Environment every function gets: OTLP/HTTP to the receiver, defaults otherwise. */

@@ -34,7 +34,7 @@ const PRODUCED_BUCKETS = [1024, 16 * 1024, 256 * 1024, MIB, 6 * MIB, 20 * MIB];
  * |---|---|---|---|
  * | `faas.invocations` | counter | `{invocation}` | each `platform.report` |
  * | `faas.errors` | counter | `{error}` | a report with `errorType`, or status `error`/`failure` (attribute `error.type`) |
- * | `faas.timeouts` | counter | `{timeout}` | a report with status `timeout` |
+ * | `faas.timeouts` | counter | `{timeout}` | a report with status `timeout`, or the deadline guard firing (see {@link PlatformTelemetry.invocationTimedOut}) |
  * | `faas.coldstarts` | counter | `{coldstart}` | a report carrying `initDurationMs` |
  * | `faas.invoke_duration` | histogram | `s` | `platform.runtimeDone` `metrics.durationMs` (the report's when there was none) |
  * | `faas.init_duration` | histogram | `s` | `platform.initReport` `metrics.durationMs` (else the report's `initDurationMs`) |
@@ -138,6 +138,8 @@ export class PlatformTelemetry {
   private initDone: { time: number; record: Rec } | undefined;
   private initSpanDone = false;
   private firstInvocation: SpanContext | null | undefined;
+  /** Invokes already counted as timed out by the main thread's deadline guard (bounded). */
+  private readonly timedOut: string[] = [];
 
   constructor(private readonly providers: PlatformProviders = {}) {}
 
@@ -180,6 +182,21 @@ export class PlatformTelemetry {
     this.maybeInitSpan();
   }
 
+  /**
+   * The main thread's deadline guard fired for `requestId`. Lambda resets the environment at a
+   * timeout, so this process never receives that invoke's report: count the invocation and the
+   * timeout now (the flush that follows exports them). Should the report arrive after all (the
+   * handler finished in the last moments), its counters are not added a second time.
+   */
+  invocationTimedOut(requestId: string): void {
+    if (this.timedOut.includes(requestId)) return;
+    this.timedOut.push(requestId);
+    if (this.timedOut.length > RUNTIME_DONE_MAX) this.timedOut.shift();
+    const m = this.meters();
+    m.invocations.add(1);
+    m.timeouts.add(1);
+  }
+
   private meters(): Instruments {
     const provider = this.providers.meterProvider ?? metrics.getMeterProvider();
     // The metrics API has no proxy provider: re-create the instruments when the global changes
@@ -213,12 +230,15 @@ export class PlatformTelemetry {
     };
     const status = r.status as string;
     const errorType = r.errorType as string | undefined;
-    m.invocations.add(1);
-    if (status === 'timeout') {
-      m.timeouts.add(1);
-    } else if (errorType !== undefined || status === 'error' || status === 'failure') {
-      const attrs: Attributes = { 'error.type': errorType ?? status };
-      m.errors.add(1, attrs);
+    const id = r.requestId as string;
+    if (!this.timedOut.includes(id)) {
+      m.invocations.add(1);
+      if (status === 'timeout') {
+        m.timeouts.add(1);
+      } else if (errorType !== undefined || status === 'error' || status === 'failure') {
+        const attrs: Attributes = { 'error.type': errorType ?? status };
+        m.errors.add(1, attrs);
+      }
     }
     if (metricsRec.initDurationMs !== undefined) {
       m.coldstarts.add(1);
@@ -227,7 +247,6 @@ export class PlatformTelemetry {
         m.initDuration.record(metricsRec.initDurationMs / 1000);
       }
     }
-    const id = r.requestId as string;
     const i = this.runtimeDone.indexOf(id);
     if (i >= 0) this.runtimeDone.splice(i, 1);
     else m.invokeDuration.record(metricsRec.durationMs / 1000);

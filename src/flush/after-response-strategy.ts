@@ -20,12 +20,19 @@ export type InvokeObserver = (end: InvokeEnd) => void;
  */
 export async function flushAround(end: InvokeEnd, reason: FlushReason, gate: InvokeGateLike | undefined): Promise<void> {
   if (gate?.gating) {
-    // The flush is bounded by its budget (deadline-aware); the worker's own deadline bound is
-    // the backstop if it were not.
-    void end
-      .flush(reason)
-      .catch(() => undefined)
-      .finally(() => gate.done(end.requestId));
+    // Start on the next turn of the event loop: the runtime client posts the response
+    // synchronously once the wrapper's promise settles, so even the flush's synchronous part
+    // (collecting, serialising) stays off the caller's path. The flush is bounded by its budget
+    // (deadline-aware); the worker's own deadline bound is the backstop if it were not.
+    setImmediate(() => {
+      let flushing: Promise<unknown>;
+      try {
+        flushing = end.flush(reason);
+      } catch {
+        flushing = Promise.resolve();
+      }
+      void flushing.catch(() => undefined).finally(() => gate.done(end.requestId));
+    });
     return;
   }
   try {

@@ -10,7 +10,32 @@ import { processState } from '../state.js';
 import { AfterResponseStrategy, flushAround, type InvokeGateLike } from './after-response-strategy.js';
 import { DEFAULT_ADAPTIVE, DEFAULT_NEAR_DEADLINE_MS } from './modes.js';
 import { PeriodicStrategy } from './periodic-strategy.js';
-import type { FlushStrategy, InvokeEnd } from './types.js';
+import type { Flusher, FlushStrategy, InvokeEnd } from './types.js';
+
+const OBSERVED = Symbol.for('otel-lambda-flush.deadline-observed');
+
+/**
+ * The lifecycle's deadline guard flushes with reason `deadline` and tells the strategy nothing;
+ * the timed-out invoke's platform.report never reaches this process (Lambda resets it). So the
+ * flusher is observed: a `deadline` flush counts the open invocations as timed out first.
+ * (Stopgap until the lifecycle offers a hook for it.)
+ */
+function countDeadlineFlushes(flusher: Flusher): void {
+  const f = flusher as Flusher & { [OBSERVED]?: true };
+  if (f[OBSERVED]) return;
+  f[OBSERVED] = true;
+  const original = flusher.flush.bind(flusher);
+  flusher.flush = (budgetMs, reason) => {
+    if (reason === 'deadline') {
+      try {
+        for (const id of processState().activeRequests) currentPlatform()?.invocationTimedOut(id);
+      } catch {
+        // metrics must not get in the way of the flush
+      }
+    }
+    return original(budgetMs, reason);
+  };
+}
 
 /** Longest the SIGTERM path waits for the last invoke's platform.report, in ms. */
 export const LAST_REPORT_WAIT_MS = 150;
@@ -26,7 +51,7 @@ function spanContextOf(end: InvokeEnd): SpanContext | undefined {
  * `undefined` means "use the sync strategy". Never throws for environment problems (those
  * degrade to `sync` with one warning).
  */
-export function chooseExtensionStrategy(options: ResolvedOptions): FlushStrategy | undefined {
+export function chooseExtensionStrategy(options: ResolvedOptions, flusher?: Flusher): FlushStrategy | undefined {
   const mode = options.flush.mode;
   if (options.extension === false) {
     if (mode === 'sync') return undefined;
@@ -50,6 +75,7 @@ export function chooseExtensionStrategy(options: ResolvedOptions): FlushStrategy
   if (bridge) {
     if (bridge.subscribed) {
       attachPlatform(bridge, { meterProvider: options.meterProvider, tracerProvider: options.tracerProvider });
+      if (flusher) countDeadlineFlushes(flusher);
     }
     observe = (end) => {
       lastRequestId = end.requestId;

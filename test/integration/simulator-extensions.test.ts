@@ -114,6 +114,13 @@ describe('init gate', () => {
     expect((err as LambdaSimulatorError).errorType).toBe('Sandbox.Timedout');
     expect((err as Error).message).toContain('lazy-ext');
   });
+
+  it('fails start() with the error type an extension posted to /extension/init/error', async () => {
+    const err = await LambdaSimulator.start({ taskRoot, handler: 'ext.handler', env: { EXT_INIT_ERROR: 'Extension.ConfigInvalid' } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LambdaSimulatorError);
+    expect((err as LambdaSimulatorError).errorType).toBe('Extension.ConfigInvalid');
+    expect((err as Error).message).toContain('extension could not start');
+  });
 });
 
 describe('invoke gate and freeze', () => {

@@ -102,7 +102,6 @@ export class Environment {
     this.telemetry.emit('platform.initStart', {
       initializationType: opts.initializationType,
       phase: 'init',
-      runtimeVersion: `nodejs:24.v${process.versions.node.split('.')[0]}`,
       functionName: opts.functionName,
       functionVersion: opts.functionVersion,
       instanceMaxMemory: opts.memorySizeMb,

@@ -30,6 +30,8 @@ export class TelemetryHub {
   private readonly subscribers = new Map<string, Subscriber>();
   private readonly history: TelemetryEvent[] = [];
   private paused = false;
+  /** > 0 while a flush() runs: every buffer goes out without waiting for its timer. */
+  private flushing = 0;
   private closed = false;
   private readonly idleWaiters = new Set<() => void>();
   private readonly pauseWaiters = new Set<() => void>();
@@ -80,17 +82,22 @@ export class TelemetryHub {
   /** Delivers everything queued now, resolving when done or after `timeoutMs`. */
   async flush(timeoutMs: number): Promise<void> {
     if (this.paused) this.resume();
-    for (const s of this.subscribers.values()) this.pump(s, true);
-    const end = Date.now() + timeoutMs;
-    while (!this.closed && this.busy() && Date.now() < end) {
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(done, Math.max(1, end - Date.now()));
-        function done(): void {
-          clearTimeout(t);
-          resolve();
-        }
-        this.idleWaiters.add(done);
-      });
+    this.flushing++;
+    try {
+      for (const s of this.subscribers.values()) this.pump(s, true);
+      const end = Date.now() + timeoutMs;
+      while (!this.closed && this.busy() && Date.now() < end) {
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(done, Math.max(1, end - Date.now()));
+          function done(): void {
+            clearTimeout(t);
+            resolve();
+          }
+          this.idleWaiters.add(done);
+        });
+      }
+    } finally {
+      this.flushing--;
     }
   }
 
@@ -130,7 +137,7 @@ export class TelemetryHub {
       return;
     }
     const full = s.queue.length >= s.sub.buffering.maxItems || s.queueBytes >= s.sub.buffering.maxBytes;
-    if (!force && !full) {
+    if (!force && !full && this.flushing === 0) {
       s.timer ??= setTimeout(() => {
         s.timer = undefined;
         this.pump(s, true);

@@ -1,0 +1,26 @@
+// /proc reading and process-group signals, on a real child process.
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { peakMemoryMb, procState, signalGroup, waitStopped } from '../../src/testing/simulator/proc.js';
+
+describe('proc helpers', () => {
+  it('stops and continues a detached process group, and sees it in /proc', async () => {
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { detached: true, stdio: 'ignore' });
+    const pid = child.pid!;
+    const exited = new Promise((r) => child.once('exit', r));
+    try {
+      expect(['R', 'S']).toContain(procState(pid));
+      expect(signalGroup(pid, 'SIGSTOP')).toBe(true);
+      expect(await waitStopped(pid)).toBe(true);
+      expect(procState(pid)).toBe('T');
+      expect(signalGroup(pid, 'SIGCONT')).toBe(true);
+      expect(await waitStopped(pid, 50)).toBe(false);
+      expect(peakMemoryMb(pid)).toBeGreaterThan(1);
+    } finally {
+      signalGroup(pid, 'SIGKILL');
+      await exited;
+    }
+    expect(procState(pid)).toBeUndefined();
+    expect(signalGroup(pid, 'SIGKILL')).toBe(false);
+  });
+});
