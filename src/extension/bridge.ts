@@ -58,7 +58,7 @@ export class ExtensionBridge {
   private statsWaiters: ((s: ExtensionStats) => void)[] = [];
   /** Messages the worker asked to surface (warnings), passed to `onWarn`. */
   onWarn: (message: string) => void = () => {};
-  /** Request id of the last INVOKE the worker saw. */
+  /** Request id of the last invoke released through {@link done}. */
   lastInvokeId: string | undefined;
 
   constructor() {
@@ -161,6 +161,7 @@ export class ExtensionBridge {
 
   /** Releases the worker's `/event/next` for `requestId`. Safe to call in any state. */
   done(requestId: string): void {
+    this.lastInvokeId = requestId;
     if (this.gating) this.post({ type: 'done', requestId });
   }
 
@@ -237,9 +238,6 @@ export class ExtensionBridge {
     switch (m.type) {
       case 'telemetry':
         this.deliver(m.events);
-        return;
-      case 'invoke':
-        this.lastInvokeId = m.requestId;
         return;
       case 'warn':
         this.onWarn(m.message);

@@ -15,16 +15,24 @@ export interface InvokeGateLike {
 export type InvokeObserver = (end: InvokeEnd) => void;
 
 /**
+ * Runs `fn` once the runtime client has posted the response. aws-lambda-ric posts it after one
+ * `setImmediate` turn following the handler's promise; this callback is queued two turns
+ * later, so nothing of the flush (collecting, serialising, waking the worker) competes with the
+ * response for the CPU.
+ */
+export function afterResponse(fn: () => void): void {
+  setImmediate(() => setImmediate(fn));
+}
+
+/**
  * Runs `end.flush(reason)` after the response when the gate holds the invoke (then releases
  * it when the flush settles), else before it. Never rejects.
  */
 export async function flushAround(end: InvokeEnd, reason: FlushReason, gate: InvokeGateLike | undefined): Promise<void> {
   if (gate?.gating) {
-    // Start on the next turn of the event loop: the runtime client posts the response
-    // synchronously once the wrapper's promise settles, so even the flush's synchronous part
-    // (collecting, serialising) stays off the caller's path. The flush is bounded by its budget
-    // (deadline-aware); the worker's own deadline bound is the backstop if it were not.
-    setImmediate(() => {
+    // The flush is bounded by its budget (deadline-aware); the worker's own deadline bound is
+    // the backstop if it were not.
+    afterResponse(() => {
       let flushing: Promise<unknown>;
       try {
         flushing = end.flush(reason);
@@ -40,6 +48,12 @@ export async function flushAround(end: InvokeEnd, reason: FlushReason, gate: Inv
   } finally {
     gate?.done(end.requestId);
   }
+}
+
+/** Releases the invoke without a flush, once the response is out. */
+export function releaseAfterResponse(requestId: string, gate: InvokeGateLike | undefined): void {
+  if (gate?.gating) afterResponse(() => gate.done(requestId));
+  else gate?.done(requestId);
 }
 
 /** Flush after the response through the extension; before it when the extension is not holding invokes. */

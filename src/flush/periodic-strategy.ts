@@ -1,6 +1,6 @@
 // `periodic` and `adaptive`: flush only when due (see modes.ts); the telemetry of the other
 // invokes stays in memory across freezes until the next due flush or SIGTERM.
-import { flushAround, type InvokeGateLike, type InvokeObserver } from './after-response-strategy.js';
+import { flushAround, releaseAfterResponse, type InvokeGateLike, type InvokeObserver } from './after-response-strategy.js';
 import { AdaptiveRule, periodicFlushDue, type AdaptiveSettings, type PeriodicSettings } from './modes.js';
 import type { FlushReason, FlushStrategy, InvokeEnd } from './types.js';
 
@@ -72,7 +72,7 @@ export class PeriodicStrategy implements FlushStrategy {
     }
     this.last = { requestId: end.requestId, flushed: reason !== undefined, why };
     if (reason === undefined) {
-      config.gate?.done(end.requestId);
+      releaseAfterResponse(end.requestId, config.gate);
       return Promise.resolve();
     }
     this.lastFlushAt = now;

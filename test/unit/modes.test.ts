@@ -93,6 +93,11 @@ describe('AdaptiveRule', () => {
   });
 });
 
+/** Lets `n` turns of the event loop pass. */
+async function turns(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+}
+
 /** A fake flush that settles when told, and a gate that records releases. */
 function harness() {
   const flushes: FlushReason[] = [];
@@ -122,10 +127,13 @@ describe('AfterResponseStrategy', () => {
     const h = harness();
     const s = new AfterResponseStrategy(h.gate);
     await s.onInvokeEnd(h.end('r1', Date.now() + 3000, true));
+    // Not even started yet: the runtime client posts the response first.
+    expect(h.flushes).toEqual([]);
+    await turns(3);
     expect(h.flushes).toEqual(['invoke']);
     expect(h.done).toEqual([]);
     h.settle();
-    await new Promise((r) => setImmediate(r));
+    await turns(1);
     expect(h.done).toEqual(['r1']);
   });
 
@@ -159,7 +167,7 @@ describe('PeriodicStrategy', () => {
       now += 50;
       await s.onInvokeEnd(h.end(`r${i}`, now + 3000));
     }
-    await new Promise((r) => setImmediate(r));
+    await turns(3);
     expect(h.done).toHaveLength(200);
     expect(new Set(h.done).size).toBe(200);
     // 8 warm-up invokes per-invoke, then one flush every 2 s of the 10 s run.
@@ -183,6 +191,7 @@ describe('PeriodicStrategy', () => {
       now += 3000;
       await s.onInvokeEnd(h.end(`r${i}`, now + 3000));
     }
+    await turns(3);
     expect(h.flushes).toEqual(Array(20).fill('invoke'));
   });
 
@@ -196,12 +205,13 @@ describe('PeriodicStrategy', () => {
     now += 10;
     await s.onInvokeEnd(h.end('b', 1e9));
     expect(s.last).toMatchObject({ flushed: false, why: 'held' });
+    await turns(3);
     expect(h.done).toContain('b');
     pending = 101;
     now += 10;
     await s.onInvokeEnd(h.end('c', 1e9));
     expect(s.last).toMatchObject({ flushed: true, why: 'pending' });
-    await new Promise((r) => setImmediate(r));
+    await turns(3);
     expect([...h.done].sort()).toEqual(['a', 'b', 'c']);
     expect(h.flushes).toEqual(['periodic', 'periodic']);
   });

@@ -117,7 +117,6 @@ async function eventLoop(api: ExtensionsApi, config: WorkerConfig): Promise<void
       continue;
     }
     if (event.eventType === 'INVOKE') {
-      post({ type: 'invoke', requestId: event.requestId, deadlineMs: event.deadlineMs });
       await gate.wait(event.requestId, event.deadlineMs - Date.now() - config.gateMarginMs);
     } else if (event.eventType === 'SHUTDOWN') {
       return;

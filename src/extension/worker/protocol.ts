@@ -85,7 +85,6 @@ export interface ListenerStats {
 /** Worker → main thread. */
 export type FromWorker =
   | { type: 'ready'; registered: boolean; invoke: boolean; telemetryPort?: number; subscribed: boolean; error?: string }
-  | { type: 'invoke'; requestId: string; deadlineMs: number }
   | { type: 'telemetry'; events: TelemetryEvent[] }
   | { type: 'warn'; message: string }
   | { type: 'stats'; stats: ListenerStats; gateTimeouts: number };

@@ -16,7 +16,7 @@ describe('runShutdown', () => {
     const order: string[] = [];
     addShutdownHook(async () => { await new Promise((r) => setTimeout(r, 20)); order.push('hook'); });
     addShutdownHook(() => new Promise(() => {})); // never settles: bounded by the budget
-    const h = withFlush(() => new Promise(() => {}), { tracerProvider: m.provider, handleSigterm: false, deadlineMarginMs: 0 });
+    const h = withFlush((_e: unknown, _c: unknown) => new Promise(() => {}), { tracerProvider: m.provider, handleSigterm: false, deadlineMarginMs: 0 });
     void h({}, fakeContext({ timeoutMs: 60_000 }));
     await new Promise((r) => setTimeout(r, 5));
     const t0 = performance.now();

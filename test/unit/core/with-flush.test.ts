@@ -3,8 +3,12 @@ import { EventEmitter } from 'node:events';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { withFlush } from '../../../src/handler/with-flush.js';
 import { HANDLER_HIGHWATERMARK, HANDLER_STREAMING, runtimeAcceptsCallbacks } from '../../../src/handler/runtime.js';
+import type { OtelLambdaOptions } from '../../../src/options.js';
 import { fakeContext } from '../../../src/testing/context.js';
 import { childOf, memoryTracing, resetProcessState, tracer } from './helpers.js';
+
+// Loosely typed front door for tests that call wrappers with fake contexts.
+const wf = (fn: (...a: any[]) => any, o?: OtelLambdaOptions) => withFlush(fn, o) as (...args: any[]) => Promise<any>;
 
 const ARN = 'arn:aws:lambda:eu-west-1:210987654321:function:orders:live';
 
@@ -14,7 +18,7 @@ describe('withFlush', () => {
   it('creates one active span per invoke with the FaaS attributes, and flushes before returning', async () => {
     const m = memoryTracing();
     const flushesSeen: number[] = [];
-    const h = withFlush(async (event: { n: number }) => {
+    const h = wf(async (event: { n: number }) => {
       tracer(m).startActiveSpan('child', (s) => s.end());
       flushesSeen.push(m.flushes); // the flush happens after the handler
       return { doubled: event.n * 2 };
@@ -43,7 +47,7 @@ describe('withFlush', () => {
     const before = process.env.AWS_LAMBDA_INITIALIZATION_TYPE;
     process.env.AWS_LAMBDA_INITIALIZATION_TYPE = 'provisioned-concurrency';
     try {
-      await withFlush(async () => 1, { tracerProvider: m.provider, handleSigterm: false })({}, fakeContext());
+      await wf(async () => 1, { tracerProvider: m.provider, handleSigterm: false })({}, fakeContext());
     } finally {
       if (before === undefined) delete process.env.AWS_LAMBDA_INITIALIZATION_TYPE;
       else process.env.AWS_LAMBDA_INITIALIZATION_TYPE = before;
@@ -55,12 +59,12 @@ describe('withFlush', () => {
     const m = memoryTracing();
     class PaymentError extends Error { override name = 'PaymentError'; }
     const err = new PaymentError('card declined');
-    const rejecting = withFlush(async () => { throw err; }, { tracerProvider: m.provider, handleSigterm: false });
+    const rejecting = wf(async () => { throw err; }, { tracerProvider: m.provider, handleSigterm: false });
     await expect(rejecting({}, fakeContext())).rejects.toBe(err);
     const syncErr = new TypeError('sync');
-    const throwing = withFlush(() => { throw syncErr; }, { tracerProvider: m.provider, handleSigterm: false });
+    const throwing = wf(() => { throw syncErr; }, { tracerProvider: m.provider, handleSigterm: false });
     await expect(throwing({}, fakeContext())).rejects.toBe(syncErr);
-    const thrownString = withFlush(() => { throw 'plain string'; }, { tracerProvider: m.provider, handleSigterm: false });
+    const thrownString = wf(() => { throw 'plain string'; }, { tracerProvider: m.provider, handleSigterm: false });
     await expect(thrownString({}, fakeContext())).rejects.toBe('plain string');
     const [a, b, c] = m.spans();
     expect(a?.status).toEqual({ code: SpanStatusCode.ERROR, message: 'card declined' });
@@ -75,7 +79,7 @@ describe('withFlush', () => {
   it('calls requestHook and responseHook; their errors are ignored', async () => {
     const m = memoryTracing();
     const seen: string[] = [];
-    const h = withFlush(async () => 'ok', {
+    const h = wf(async () => 'ok', {
       tracerProvider: m.provider,
       handleSigterm: false,
       requestHook: (span, { event }) => { span.setAttribute('req', JSON.stringify(event)); seen.push('req'); throw new Error('ignored'); },
@@ -88,17 +92,17 @@ describe('withFlush', () => {
 
   it('wrapping twice (or nesting wrappers) creates one span', async () => {
     const m = memoryTracing();
-    const inner = withFlush(async () => 'x', { tracerProvider: m.provider, handleSigterm: false });
+    const inner = wf(async () => 'x', { tracerProvider: m.provider, handleSigterm: false });
     expect(withFlush(inner)).toBe(inner);
-    const outer = withFlush(async (e: unknown, c: never) => inner(e, c), { tracerProvider: m.provider, handleSigterm: false });
+    const outer = wf(async (e: unknown, c: never) => inner(e, c), { tracerProvider: m.provider, handleSigterm: false });
     expect(await outer({}, fakeContext())).toBe('x');
     expect(m.spans()).toHaveLength(1);
   });
 
   it('keeps a 2-parameter shape for promise handlers', () => {
-    expect(withFlush(async (_e: unknown) => 1).length).toBeLessThanOrEqual(2);
-    expect(withFlush(async (_e: unknown, _c: unknown) => 1).length).toBe(2);
-    expect(withFlush(async () => 1).length).toBeLessThanOrEqual(2);
+    expect(wf(async (_e: unknown) => 1).length).toBeLessThanOrEqual(2);
+    expect(wf(async (_e: unknown, _c: unknown) => 1).length).toBe(2);
+    expect(wf(async () => 1).length).toBeLessThanOrEqual(2);
   });
 
   it('callback handlers: 3-parameter wrapper where the runtime accepts callbacks', async () => {
@@ -107,7 +111,7 @@ describe('withFlush', () => {
     expect(runtimeAcceptsCallbacks({ AWS_LAMBDA_MAX_CONCURRENCY: '4' }, '22.11.0')).toBe(false);
     const m = memoryTracing();
     const err = new Error('cb failed');
-    const h = withFlush((event: { fail?: boolean }, _ctx: unknown, cb: (e: unknown, r?: unknown) => void) => {
+    const h = wf((event: { fail?: boolean }, _ctx: unknown, cb: (e: unknown, r?: unknown) => void) => {
       setTimeout(() => (event.fail ? cb(err) : cb(null, 'done')), 5);
     }, { tracerProvider: m.provider, handleSigterm: false });
     expect(h.length).toBe(runtimeAcceptsCallbacks() ? 3 : 2);
@@ -128,14 +132,15 @@ describe('withFlush', () => {
       setTimeout(() => stream.end(), 30);
     };
     Object.assign(handler, { [HANDLER_STREAMING]: 'response', [HANDLER_HIGHWATERMARK]: 4096 });
-    const h = withFlush(handler, { tracerProvider: m.provider, handleSigterm: false }) as any;
+    const h = wf(handler, { tracerProvider: m.provider, handleSigterm: false }) as any;
     expect(h[HANDLER_STREAMING]).toBe('response');
     expect(h[HANDLER_HIGHWATERMARK]).toBe(4096);
-    const stream = Object.assign(new EventEmitter(), {
+    const emitter = new EventEmitter();
+    const stream = Object.assign(emitter, {
       writableFinished: false,
       chunks: [] as string[],
-      write(s: string) { this.chunks.push(s); },
-      end() { this.writableFinished = true; this.emit('finish'); },
+      write(s: string) { stream.chunks.push(s); },
+      end() { stream.writableFinished = true; emitter.emit('finish'); },
     });
     let endedAt = 0;
     stream.on('finish', () => (endedAt = performance.now()));
@@ -149,7 +154,7 @@ describe('withFlush', () => {
   it('deadline guard: a handler still running at deadline - margin gets its span ended with a timeout and flushed, once', async () => {
     const m = memoryTracing();
     let release!: () => void;
-    const h = withFlush(() => new Promise<string>((r) => (release = () => r('late'))), {
+    const h = wf(() => new Promise<string>((r) => (release = () => r('late'))), {
       tracerProvider: m.provider, handleSigterm: false, deadlineMarginMs: 150,
     });
     const pending = h({}, fakeContext({ timeoutMs: 250 }));
@@ -166,7 +171,7 @@ describe('withFlush', () => {
 
   it('no guard fires for an invoke that finishes in time', async () => {
     const m = memoryTracing();
-    const h = withFlush(async () => 'fast', { tracerProvider: m.provider, handleSigterm: false, deadlineMarginMs: 100 });
+    const h = wf(async () => 'fast', { tracerProvider: m.provider, handleSigterm: false, deadlineMarginMs: 100 });
     await h({}, fakeContext({ timeoutMs: 150 }));
     await new Promise((r) => setTimeout(r, 100));
     expect(m.spans()).toHaveLength(1);
@@ -178,7 +183,7 @@ describe('withFlush', () => {
     const m = memoryTracing();
     trace.setGlobalTracerProvider(m.provider);
     try {
-      await withFlush(async () => 1, { handleSigterm: false })({}, fakeContext());
+      await wf(async () => 1, { handleSigterm: false })({}, fakeContext());
       expect(m.spans()).toHaveLength(1);
       expect(m.flushes).toBe(1);
     } finally {
@@ -188,6 +193,6 @@ describe('withFlush', () => {
 
   it('throws a TypeError for a non-function handler and for bad options', () => {
     expect(() => withFlush(null as never)).toThrow(TypeError);
-    expect(() => withFlush(async () => 1, { flushTimeoutMs: 'x' as never })).toThrow(/flushTimeoutMs/);
+    expect(() => wf(async () => 1, { flushTimeoutMs: 'x' as never })).toThrow(/flushTimeoutMs/);
   });
 });
