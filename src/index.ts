@@ -7,3 +7,6 @@ export type { FlushMode, FlushOptions, OtelLambdaOptions, RequestHookInfo, Respo
 export type { ExtensionOptions, TelemetryOptions } from './extension/options.js';
 export { setupTelemetry, type SetupTelemetryOptions, type Telemetry } from './providers/setup.js';
 export { runShutdown } from './lifecycle/shutdown.js';
+export { forEachRecord, recordSpan, type RecordSpanOptions, type RecordFailure } from './invocation/records.js';
+export type { TriggerOptions } from './invocation/triggers/types.js';
+export type { PropagationOptions } from './invocation/propagation.js';

@@ -7,7 +7,8 @@ import type { Context as LambdaContext } from 'aws-lambda';
 import { warnOnce } from './diag.js';
 import type { ExtensionOptions } from './extension/options.js';
 import type { FlushOutcome } from './flush/types.js';
-import type { PropagationOptions } from './invocation/propagation.js';
+import { propagatorNames, type PropagationOptions } from './invocation/propagation.js';
+import type { TriggerOptions } from './invocation/triggers/types.js';
 
 /** How the flush of an invoke is scheduled. See the README's "Flush modes". */
 export type FlushMode = 'sync' | 'after-response' | 'periodic' | 'adaptive';
@@ -76,6 +77,16 @@ export interface OtelLambdaOptions {
   maxLinks?: number;
   /** Replaces the built-in parent-context extraction. */
   extractor?: PropagationOptions['extractor'];
+  /** {@inheritDoc TriggerOptions.captureQuery} Env `OTEL_LAMBDA_CAPTURE_QUERY`. */
+  captureQuery?: boolean;
+  /** {@inheritDoc TriggerOptions.captureRequestHeaders} */
+  captureRequestHeaders?: readonly string[];
+  /** {@inheritDoc TriggerOptions.recordContext} */
+  recordContext?: TriggerOptions['recordContext'];
+  /** {@inheritDoc PropagationOptions.acceptUnsampledXRay} Env `OTEL_LAMBDA_XRAY_ACCEPT_UNSAMPLED`. */
+  acceptUnsampledXRay?: boolean;
+  /** {@inheritDoc PropagationOptions.propagators} */
+  propagators?: readonly string[];
 }
 
 /** Options after validation, env vars and defaults. */
@@ -96,6 +107,12 @@ export interface ResolvedOptions {
   extension: false | ExtensionOptions;
   maxLinks: number;
   extractor?: PropagationOptions['extractor'];
+  captureQuery: boolean;
+  captureRequestHeaders?: readonly string[];
+  recordContext?: TriggerOptions['recordContext'];
+  acceptUnsampledXRay: boolean;
+  /** Resolved once (from `OTEL_PROPAGATORS` when not given) so no invoke reads the env. */
+  propagators: readonly string[];
 }
 
 export const DEFAULTS = {
@@ -112,7 +129,8 @@ const MODES: readonly FlushMode[] = ['sync', 'after-response', 'periodic', 'adap
 const KNOWN = new Set([
   'tracerProvider', 'meterProvider', 'loggerProvider', 'flushTimeoutMs', 'flushMarginMs',
   'deadlineMarginMs', 'handleSigterm', 'shutdownTimeoutMs', 'requestHook', 'responseHook',
-  'onFlush', 'flush', 'extension', 'maxLinks', 'extractor',
+  'onFlush', 'flush', 'extension', 'maxLinks', 'extractor', 'captureQuery',
+  'captureRequestHeaders', 'recordContext', 'acceptUnsampledXRay', 'propagators',
 ]);
 
 function fail(path: string, expected: string, got: unknown): never {
@@ -150,6 +168,13 @@ function optString(o: Record<string, unknown>, key: string, path = key): string 
   if (v === undefined) return undefined;
   if (typeof v !== 'string' || v === '') fail(path, 'a non-empty string', v);
   return v;
+}
+
+function optStrings(o: Record<string, unknown>, key: string, path = key): readonly string[] | undefined {
+  const v = o[key];
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) fail(path, 'an array of strings', v);
+  return v as readonly string[];
 }
 
 function optProvider<T>(o: Record<string, unknown>, key: string, method: string): T | undefined {
@@ -245,6 +270,11 @@ export function resolveOptions(input: OtelLambdaOptions | undefined, env: NodeJS
     extension,
     maxLinks: optInt(o, 'maxLinks') ?? envInt('OTEL_LAMBDA_MAX_LINKS', DEFAULTS.maxLinks, env),
     extractor: optFn(o, 'extractor'),
+    captureQuery: optBool(o, 'captureQuery') ?? envBool('OTEL_LAMBDA_CAPTURE_QUERY', false, env),
+    captureRequestHeaders: optStrings(o, 'captureRequestHeaders'),
+    recordContext: optFn(o, 'recordContext'),
+    acceptUnsampledXRay: optBool(o, 'acceptUnsampledXRay') ?? envBool('OTEL_LAMBDA_XRAY_ACCEPT_UNSAMPLED', false, env),
+    propagators: (optStrings(o, 'propagators') ?? propagatorNames(env)).map((n) => n.trim().toLowerCase()),
   };
   return resolved;
 }

@@ -94,13 +94,22 @@ export class InvocationCore implements FlushTarget {
     const options = this.config.options;
     let trigger = DEFAULT_TRIGGER;
     try {
-      trigger = detectTrigger(event, { maxLinks: options.maxLinks }) ?? DEFAULT_TRIGGER;
+      trigger = detectTrigger(event, {
+        maxLinks: options.maxLinks,
+        captureQuery: options.captureQuery,
+        captureRequestHeaders: options.captureRequestHeaders,
+        recordContext: options.recordContext,
+      }) ?? DEFAULT_TRIGGER;
     } catch (e) {
       warn('trigger detection failed', e);
     }
     let parent: OtelContext = active;
     try {
-      parent = extractParentContext(trigger, event, lambdaContext, { extractor: options.extractor }) ?? active;
+      parent = extractParentContext(trigger, event, lambdaContext, {
+        extractor: options.extractor,
+        acceptUnsampledXRay: options.acceptUnsampledXRay,
+        propagators: options.propagators,
+      }) ?? active;
     } catch (e) {
       warn('parent context extraction failed', e);
     }

@@ -1,2 +1,4 @@
-// Baseline: a no-op handler with no telemetry at all.
-export const handler = async () => ({ ok: true });
+// Baseline: a no-op handler with no telemetry at all (plus the bench's memory probe).
+import { memoryProbe } from '../probe.mjs';
+
+export const handler = async (event) => memoryProbe(event) ?? { ok: true };
