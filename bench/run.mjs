@@ -32,14 +32,16 @@ function intEnv(name, fallback, min) {
 }
 
 const quick = process.env.BENCH_QUICK === '1' || process.env.BENCH_QUICK === 'true';
-const warmInvokes = intEnv('BENCH_WARM_INVOKES', quick ? 100 : 1000, 20);
+const warmInvokes = intEnv('BENCH_WARM_INVOKES', quick ? 100 : 2000, 20);
 const config = {
   quick,
   coldRuns: intEnv('BENCH_COLD_RUNS', quick ? 3 : 12, 1),
   warmInvokes,
   delayedInvokes: intEnv('BENCH_DELAYED_INVOKES', quick ? 20 : 200, 5),
   delayMs: 50,
-  rssMarks: [Math.max(1, Math.round(warmInvokes / 10)), warmInvokes],
+  // RSS and heap-after-GC read after these invokes (issue: compare after 100 and after 1,000;
+  // the third mark shows whether the heap keeps growing once warm).
+  rssMarks: [Math.max(1, Math.round(warmInvokes / 20)), Math.round(warmInvokes / 2), warmInvokes],
   microMs: intEnv('BENCH_MICRO_MS', quick ? 200 : 1500, 50),
   importRuns: quick ? 2 : 7,
   profileRuns: quick ? 1 : 3,
@@ -80,6 +82,26 @@ async function availability() {
     notes.push(`otel-lambda-flush/testing not importable (${String(error?.message ?? error).split('\n')[0]})`);
   }
   return { lib, kit, notes };
+}
+
+/** KB per invoke between two marks, or undefined. */
+function slope(values, a, b) {
+  return Number.isFinite(values[a]) && Number.isFinite(values[b]) ? (values[b] - values[a]) / (b - a) : undefined;
+}
+
+/** RSS from /proc at each mark, heap after a full GC at each mark, and their slopes. */
+function memoryFigures(w, [a, b, c]) {
+  const rssKb = Object.fromEntries(Object.entries(w.rss).map(([k, v]) => [k, v.vmRssKb]));
+  const hwmKb = Object.fromEntries(Object.entries(w.rss).map(([k, v]) => [k, v.vmHwmKb]));
+  const heapKb = Object.fromEntries(Object.entries(w.heap).map(([k, v]) => [k, v.heapUsed / 1024]));
+  return {
+    marks: [a, b, c], rssKb, hwmKb, heapKb,
+    gcExposed: Object.values(w.heap).some((v) => v.gcExposed),
+    hwmMidKb: hwmKb[b],
+    rssGrowthKbPerInvoke: slope(rssKb, a, b),
+    heapGrowthEarlyKbPerInvoke: slope(heapKb, a, b),
+    heapGrowthLateKbPerInvoke: slope(heapKb, b, c),
+  };
 }
 
 function summarizeWarm(w) {
@@ -144,7 +166,7 @@ async function main() {
   const microKey = { bare: 'bare call', sync: 'withFlush (sync, no-op exporters)', peer: 'peer wrapper (no-op exporters)' };
   for (const row of rows) {
     const built = functions[row.fn];
-    if (built && !built.error) row.bundle = { bytes: built.bytes, gzipBytes: built.gzipBytes, parts: built.parts };
+    if (built && !built.error) row.bundle = { bytes: built.bytes, gzipBytes: built.gzipBytes, parts: built.parts, composition: built.composition };
     const m = microRes[microKey[row.id]];
     row.micro = m ? { cpuUs: m.cpuUs, p50Us: m.p50Us, meanUs: m.meanUs } : { note: row.id === 'after-response' ? 'as sync (in-process)' : 'n/a' };
     const c = e2e.cold[row.id];
@@ -158,13 +180,7 @@ async function main() {
       if (w.error) row.notes.push(`warm run error: ${w.error}`);
       if (w.failures.length) row.notes.push(`warm: ${w.failures.length} failed invoke(s), first: ${w.failures[0]}`);
       row.warm = summarizeWarm(w);
-      const [a, b] = config.rssMarks;
-      const ra = w.rss[a];
-      const rb = w.rss[b];
-      row.rss = {
-        hwmStartKb: ra?.vmHwmKb, hwmEndKb: rb?.vmHwmKb, rssStartKb: ra?.vmRssKb, rssEndKb: rb?.vmRssKb,
-        growthKbPerInvoke: ra?.vmRssKb !== undefined && rb?.vmRssKb !== undefined ? (rb.vmRssKb - ra.vmRssKb) / (b - a) : undefined,
-      };
+      row.rss = memoryFigures(w, config.rssMarks);
     }
     if (row.expectsExtension && (w?.extensionRegistered === false || e2e.cold[row.id]?.extensionRegistered === false)) {
       row.notes.push('the in-process extension did not register: this column ran as sync');

@@ -65,11 +65,12 @@ export async function measureColdStarts({ LambdaSimulator, rx, rows, functions, 
 
 /**
  * Warm invokes in one process: `invokes` with the receiver answering at once (RSS read while
- * frozen after invoke `rssMarks[i]`), then `delayedInvokes` with the receiver answering after
+ * frozen after invoke `rssMarks[i]`, then one extra probe invoke for the heap after a full
+ * GC), then `delayedInvokes` with the receiver answering after
  * `delayMs`. The first (cold) invoke is not counted.
  */
 export async function measureWarm({ LambdaSimulator, rx, row, fnInfo, invokes, delayedInvokes, delayMs, rssMarks, log }) {
-  const res = { immediate: { latencyMs: [], billedMs: [], spans: 0 }, delayed: { latencyMs: [], billedMs: [], spans: 0 }, rss: {}, failures: [] };
+  const res = { immediate: { latencyMs: [], billedMs: [], spans: 0 }, delayed: { latencyMs: [], billedMs: [], spans: 0 }, rss: {}, heap: {}, failures: [] };
   let count = 0;
   let sim;
   const onFreeze = ({ pid }) => {
@@ -82,6 +83,7 @@ export async function measureWarm({ LambdaSimulator, rx, row, fnInfo, invokes, d
     if (row.expectsExtension) res.extensionRegistered = (sim.extensions?.length ?? 0) > 0;
     const phase = async (name, n, target) => {
       rx.clear();
+      let probes = 0;
       for (let i = 0; i < n; i++) {
         count = name === 'immediate' ? i + 1 : 0;
         const r = await sim.invoke({ bench: name, i });
@@ -92,9 +94,16 @@ export async function measureWarm({ LambdaSimulator, rx, row, fnInfo, invokes, d
         }
         target.latencyMs.push(r.latencyMs);
         target.billedMs.push(r.billedDurationMs);
+        if (count > 0 && rssMarks.includes(count)) {
+          // Memory probe: an extra invoke that forces a full GC and reports the heap.
+          count = 0;
+          const p = await sim.invoke({ gc: true });
+          probes++;
+          if (p.status === 'success' && Number.isFinite(p.response?.heapUsed)) res.heap[i + 1] = p.response;
+        }
       }
-      target.invokes = n;
-      target.spans = await spansAtLeast(rx, row.id === 'bare' ? 0 : n, 3000);
+      target.invokes = n + probes;
+      target.spans = await spansAtLeast(rx, row.id === 'bare' ? 0 : n + probes, 3000);
     };
     await phase('immediate', invokes, res.immediate);
     log(`${row.id}: ${invokes} warm invokes done`);

@@ -22,7 +22,8 @@ export function variants(functions) {
       env: { NODE_OPTIONS: functions.peer?.nodeOptions ?? '' },
     },
   ];
-  for (const row of rows) row.env.NODE_OPTIONS = [lambdaHeapFlags(MEMORY_MB), row.env.NODE_OPTIONS].filter(Boolean).join(' ');
+  // --expose-gc lets the bench's memory probe (functions/probe.mjs) force a full GC.
+  for (const row of rows) row.env.NODE_OPTIONS = [lambdaHeapFlags(MEMORY_MB), '--expose-gc', row.env.NODE_OPTIONS].filter(Boolean).join(' ');
   for (const row of rows) {
     const built = functions[row.fn];
     if (!built) row.unavailable = `function ${row.fn} was not built`;

@@ -2,7 +2,10 @@
 // register late (when the handler is wrapped), fall back to flushing before the response when
 // registration is not possible.
 import { warn, warnOnce } from '../diag.js';
+import { addShutdownHook } from '../lifecycle/shutdown.js';
 import { ExtensionBridge } from './bridge.js';
+import type { LoggerProvider } from '@opentelemetry/api-logs';
+import { forwardLogs } from './log-forwarder.js';
 import { envBoolean, type ResolvedExtensionOptions } from './options.js';
 import { PlatformTelemetry, type PlatformProviders } from './platform-metrics.js';
 import type { WorkerConfig } from './worker/protocol.js';
@@ -11,7 +14,7 @@ export type { ExtensionBridge, ExtensionState, ExtensionStats } from './bridge.j
 
 // One worker per process, even when two copies of the library (ESM + CJS, two bundles) load.
 const KEY = Symbol.for('otel-lambda-flush.extension');
-type Slot = { bridge?: ExtensionBridge; platform?: PlatformTelemetry };
+type Slot = { bridge?: ExtensionBridge; platform?: PlatformTelemetry; shutdownWait?: boolean };
 
 function slot(): Slot {
   const g = globalThis as unknown as Record<symbol, Slot | undefined>;
@@ -29,14 +32,38 @@ export function currentPlatform(): PlatformTelemetry | undefined {
 }
 
 /** Turns the bridge's Telemetry API events into metrics (once per process). */
-export function attachPlatform(bridge: ExtensionBridge, providers: PlatformProviders): PlatformTelemetry {
+export function attachPlatform(
+  bridge: ExtensionBridge,
+  providers: PlatformProviders & { loggerProvider?: LoggerProvider },
+  logs = false,
+): PlatformTelemetry {
   const s = slot();
   if (!s.platform) {
     const platform = new PlatformTelemetry(providers);
     s.platform = platform;
-    bridge.onTelemetry((events) => platform.record(events));
+    bridge.onTelemetry((events) => {
+      platform.record(events);
+      if (logs) forwardLogs(events, providers.loggerProvider);
+    });
   }
   return s.platform;
+}
+
+/** Longest the SIGTERM path waits for the last invoke's platform.report, in ms. */
+export const LAST_REPORT_WAIT_MS = 150;
+
+/**
+ * Once per process: before the final flush at SIGTERM, wait (bounded) for the last invoke's
+ * platform.report, which Lambda only delivers after the invoke ended, so its metrics go out too.
+ */
+export function installLastReportWait(bridge: ExtensionBridge): void {
+  const s = slot();
+  if (s.shutdownWait) return;
+  s.shutdownWait = true;
+  addShutdownHook(async (budgetMs) => {
+    const id = bridge.lastInvokeId;
+    if (id !== undefined && bridge.subscribed) await bridge.waitForReport(id, Math.min(LAST_REPORT_WAIT_MS, budgetMs));
+  });
 }
 
 /** Boots the worker (idempotent). Registration waits for {@link connectExtension}. */
@@ -133,5 +160,6 @@ export async function resetExtensionForTests(): Promise<void> {
   const b = s.bridge;
   s.bridge = undefined;
   s.platform = undefined;
+  s.shutdownWait = undefined;
   await b?.terminate();
 }

@@ -100,17 +100,6 @@ function envPort(env: NodeJS.ProcessEnv, name: string): number | undefined {
 }
 
 /**
- * Whether the extension is wanted: the `extension` option when given (`true` or an object),
- * else env `OTEL_LAMBDA_EXTENSION`. Throws a TypeError for a wrong option type.
- */
-export function extensionWanted(value: unknown, env: NodeJS.ProcessEnv = process.env): boolean {
-  if (value === undefined) return envBoolean(env, 'OTEL_LAMBDA_EXTENSION') ?? false;
-  if (typeof value === 'boolean') return value;
-  if (typeof value === 'object' && value !== null) return true;
-  throw typeError('extension', 'a boolean or an object', value);
-}
-
-/**
  * Validates the `extension` option and applies defaults and env vars
  * (`OTEL_LAMBDA_TELEMETRY_HOST`, `OTEL_LAMBDA_TELEMETRY_PORT`, `OTEL_LAMBDA_TELEMETRY=false`,
  * `OTEL_LAMBDA_FORWARD_LOGS`). Options given in code win over env vars. Throws a TypeError for
@@ -143,6 +132,7 @@ export function resolveExtensionOptions(
     timeoutMs:
       checkNumber('extension.telemetry.buffering.timeoutMs', b?.timeoutMs, LIMITS.timeoutMs[0], LIMITS.timeoutMs[1]) ?? LIMITS.timeoutMs[2],
   };
+  if (to.port !== undefined && !Number.isInteger(to.port)) throw typeError('extension.telemetry.port', 'an integer', to.port);
   const port = checkNumber('extension.telemetry.port', to.port, 0, 65_535);
   if (port === 9001) throw new TypeError('otel-lambda-flush: option extension.telemetry.port must not be 9001 (reserved by Lambda)');
   resolved.telemetry = {

@@ -2,9 +2,8 @@
 // the Telemetry API into metrics and the SIGTERM path, and build the strategy of the mode.
 import type { Span, SpanContext } from '@opentelemetry/api';
 import { warnOnce } from '../diag.js';
-import { connectExtension, currentPlatform, attachPlatform } from '../extension/index.js';
+import { attachPlatform, connectExtension, currentPlatform, installLastReportWait } from '../extension/index.js';
 import { resolveExtensionOptions } from '../extension/options.js';
-import { addShutdownHook } from '../lifecycle/shutdown.js';
 import type { ResolvedOptions } from '../options.js';
 import { processState } from '../state.js';
 import { AfterResponseStrategy, flushAround, type InvokeGateLike } from './after-response-strategy.js';
@@ -37,9 +36,6 @@ function countDeadlineFlushes(flusher: Flusher): void {
   };
 }
 
-/** Longest the SIGTERM path waits for the last invoke's platform.report, in ms. */
-export const LAST_REPORT_WAIT_MS = 150;
-
 /** The invocation span's context, when the lifecycle passes it along. */
 function spanContextOf(end: InvokeEnd): SpanContext | undefined {
   const e = end as InvokeEnd & { spanContext?: SpanContext; span?: Span };
@@ -70,23 +66,21 @@ export function chooseExtensionStrategy(options: ResolvedOptions, flusher?: Flus
   // keeps the extension for SIGTERM and the Telemetry API.
   const resolved = resolveExtensionOptions(options.extension);
   const bridge = connectExtension(resolved, process.env, mode !== 'sync');
-  let lastRequestId: string | undefined;
   let observe: ((end: InvokeEnd) => void) | undefined;
   if (bridge) {
     if (bridge.subscribed) {
-      attachPlatform(bridge, { meterProvider: options.meterProvider, tracerProvider: options.tracerProvider });
+      attachPlatform(
+        bridge,
+        { meterProvider: options.meterProvider, tracerProvider: options.tracerProvider, loggerProvider: options.loggerProvider },
+        resolved.telemetry?.forwardLogs ?? false,
+      );
       if (flusher) countDeadlineFlushes(flusher);
     }
     observe = (end) => {
-      lastRequestId = end.requestId;
+      bridge.lastInvokeId = end.requestId;
       currentPlatform()?.invocationEnded(spanContextOf(end));
     };
-    // The last invoke's platform.report arrives after SIGTERM: wait for it (bounded) so the
-    // final flush exports its metrics.
-    addShutdownHook(async (budgetMs) => {
-      const id = lastRequestId ?? bridge.lastInvokeId;
-      if (id !== undefined && bridge.subscribed) await bridge.waitForReport(id, Math.min(LAST_REPORT_WAIT_MS, budgetMs));
-    });
+    installLastReportWait(bridge);
   }
   const gate: InvokeGateLike | undefined = bridge?.gating ? bridge : undefined;
   switch (mode) {

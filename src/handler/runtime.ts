@@ -14,11 +14,19 @@ export function isStreamingHandler(fn: object): boolean {
 /**
  * Whether the runtime still accepts 3-parameter (callback) handlers: Node.js 22 and older.
  * Node 24's runtime rejects them (`Runtime.CallbackHandlerDeprecated`), as does Node 22 on
- * Lambda Managed Instances (`AWS_LAMBDA_MAX_CONCURRENCY` set).
+ * Lambda Managed Instances (`AWS_LAMBDA_MAX_CONCURRENCY` set), and so does the open-source
+ * runtime interface client 4.x on every Node version. That client publishes
+ * `awslambda.InvokeStore` before it loads the handler, which is how it is recognised; a
+ * 2-parameter wrapper is accepted by every runtime, so guessing "no" is always safe.
  */
-export function runtimeAcceptsCallbacks(env: NodeJS.ProcessEnv = process.env, nodeVersion = process.versions.node): boolean {
+export function runtimeAcceptsCallbacks(
+  env: NodeJS.ProcessEnv = process.env,
+  nodeVersion = process.versions.node,
+  runtimeGlobal: unknown = (globalThis as { awslambda?: unknown }).awslambda,
+): boolean {
   const major = Number.parseInt(nodeVersion.split('.')[0] ?? '0', 10);
-  return major <= 22 && !env.AWS_LAMBDA_MAX_CONCURRENCY;
+  const ric4 = typeof runtimeGlobal === 'object' && runtimeGlobal !== null && 'InvokeStore' in runtimeGlobal;
+  return major <= 22 && !env.AWS_LAMBDA_MAX_CONCURRENCY && !ric4;
 }
 
 /** Copies the runtime's markers (streaming, highWaterMark) from the handler to its wrapper. */

@@ -11,7 +11,7 @@ afterEach(async () => {
   for (const o of open.splice(0).reverse()) await o.close();
 });
 
-async function run(mode: 'adaptive' | 'periodic', invokes: number) {
+async function run(mode: 'adaptive' | 'periodic' | 'sync', invokes: number) {
   const rx = await OtlpReceiver.start();
   open.push(rx);
   const sim = await LambdaSimulator.start({
@@ -37,8 +37,9 @@ async function run(mode: 'adaptive' | 'periodic', invokes: number) {
   }
   const traceRequests = rx.requests().filter((r) => r.path === '/v1/traces').length;
   const beforeShutdown = rx.spans({ name: 'work' }).length;
+  const extensions = sim.extensions;
   const s = await sim.shutdown();
-  return { rx, ids, traceRequests, beforeShutdown, shutdown: s };
+  return { rx, ids, traceRequests, beforeShutdown, shutdown: s, extensions };
 }
 
 describe('extension: periodic and adaptive modes', () => {
@@ -61,6 +62,16 @@ describe('extension: periodic and adaptive modes', () => {
     expect(beforeShutdown).toBe(1);
     expect(rx.spans({ name: 'work' })).toHaveLength(ids.length);
     // Metrics held with the spans are exported too (the last report included).
+    const invocations = rx.metrics('faas.invocations').reduce((a, p) => a + (p.value ?? 0), 0);
+    expect(invocations).toBe(ids.length);
+  });
+
+  it('sync with the extension: registers for no event (SIGTERM and Telemetry API only), flushes every invoke', async () => {
+    const { rx, ids, traceRequests, beforeShutdown, shutdown, extensions } = await run('sync', 5);
+    expect(extensions).toMatchObject([{ events: [] }]);
+    expect(traceRequests).toBe(5);
+    expect(beforeShutdown).toBe(5);
+    expect(shutdown.signal).toBe('SIGTERM');
     const invocations = rx.metrics('faas.invocations').reduce((a, p) => a + (p.value ?? 0), 0);
     expect(invocations).toBe(ids.length);
   });

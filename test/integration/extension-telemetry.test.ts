@@ -79,3 +79,64 @@ describe('extension: Telemetry API → metrics', () => {
     expect(init.every((sp) => sp.durationMs > 0 && sp.attributes['faas.coldstart'] === true)).toBe(true);
   });
 });
+
+describe('extension: the Telemetry API listener inside the function process', () => {
+  it('fuzz: 10,000 malformed deliveries; the process stays alive, memory bounded, a valid batch afterwards still counts', async () => {
+    const { Agent, request } = await import('node:http');
+    const { readFileSync } = await import('node:fs');
+    const rx = await OtlpReceiver.start();
+    open.push(rx);
+    const sim = await LambdaSimulator.start({
+      taskRoot,
+      handler: 'instrumented.handler',
+      freeze: false, // the listener must be able to answer between invokes
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: rx.url, OTEL_LAMBDA_EXTENSION: 'true', OTEL_LAMBDA_FLUSH_MODE: 'after-response', OTEL_LAMBDA_TELEMETRY_PORT: '0' },
+    });
+    open.push(sim);
+    expect((await sim.invoke({})).status).toBe('success');
+    const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${sim.pid}/status`, 'utf8'))?.[1] ?? NaN) * 1024;
+    const rssBefore = rss();
+    const url = new URL(sim.telemetry.subscriptions[0]!.deliverTo);
+    const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+    const post = (body: string) =>
+      new Promise<number>((resolve) => {
+        const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', () => resolve(-1));
+        req.end(body);
+      });
+    let seed = 7;
+    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const bodies = [
+      () => '{"not":"an array"}',
+      () => '[{"time":"2026-01-01T00:00:00Z","type":"platform.report","record":{"requestId":1}}]',
+      () => '[' + '{"type":"x"},'.repeat(rand(100)) + '{"type":"x"}]',
+      () => String.fromCharCode(...Array.from({ length: rand(200) }, () => rand(128))),
+      () => '[{"time":"nope","type":"platform.start","record":{"requestId":"r"}}]',
+      () => '[{"time":"2026-01-01T00:00:00Z","type":"platform.runtimeDone","record":{"requestId":"r","status":"success","metrics":{"durationMs":"slow"}}}]',
+    ];
+    const statuses = new Map<number, number>();
+    let sent = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (sent < 10_000) {
+          sent++;
+          const st = await post(bodies[rand(bodies.length)]!());
+          statuses.set(st, (statuses.get(st) ?? 0) + 1);
+        }
+      }),
+    );
+    agent.destroy();
+    console.log(`listener fuzz: statuses ${JSON.stringify(Object.fromEntries(statuses))}, RSS ${(rssBefore / 1048576).toFixed(0)} → ${(rss() / 1048576).toFixed(0)} MiB`);
+    expect([...statuses.keys()].every((s) => s === 200 || s === 400)).toBe(true);
+    expect(rss() - rssBefore).toBeLessThan(100 * 1048576);
+    // A valid (made-up) report after all that is still turned into a metric.
+    const valid = [{ time: new Date().toISOString(), type: 'platform.report', record: { requestId: 'injected', status: 'success', metrics: { durationMs: 1, billedDurationMs: 1, memorySizeMB: 128, maxMemoryUsedMB: 1 } } }];
+    expect(await post(JSON.stringify(valid))).toBe(200);
+    const r = await sim.invoke({});
+    expect(r.status).toBe('success');
+    await rx.waitFor((x) => x.metrics('faas.mem_usage').some((p) => p.min === 1048576), 5000);
+  });
+});

@@ -69,10 +69,10 @@ describe('bench profile summary', () => {
 
 describe('bench report', () => {
   const results = {
-    config: { coldRuns: 10, warmInvokes: 1000, delayedInvokes: 200, delayMs: 50, rssMarks: [100, 1000] },
+    config: { coldRuns: 10, warmInvokes: 2000, delayedInvokes: 200, delayMs: 50, rssMarks: [100, 1000, 2000] },
     rows: [
       { id: 'bare', label: 'bare', cold: { initMs: 50 }, micro: { cpuUs: 2 }, bundle: { bytes: 1000, gzipBytes: 500 }, warm: { delayed: { p50: 2 }, spans: 0, invokes: 10 } },
-      { id: 'sync', label: 'sync', cold: { initMs: 60 }, micro: { cpuUs: 12 }, bundle: { bytes: 100_000, gzipBytes: 30_000 }, rss: { growthKbPerInvoke: 0.1, hwmEndKb: 51_200 } },
+      { id: 'sync', label: 'sync', cold: { initMs: 60 }, micro: { cpuUs: 12 }, bundle: { bytes: 100_000, gzipBytes: 30_000 }, rss: { rssGrowthKbPerInvoke: 30, heapGrowthLateKbPerInvoke: 0.1, hwmMidKb: 51_200, heapKb: { 100: 10_240, 1000: 11_264, 2000: 11_366.4 } } },
       { id: 'after-response', label: 'ar', unavailable: 'extension did not register (ran as sync)', cold: { initMs: 55 }, warm: { delayed: { p50: 2.5 } } },
       { id: 'peer', label: 'peer', cold: { initMs: 250 }, bundle: { bytes: 400_000, gzipBytes: 120_000 } },
     ],
@@ -83,6 +83,7 @@ describe('bench report', () => {
     expect(table).toContain('60.0 ms (×1.20 bare, ×0.24 peer)');
     expect(table).toContain('n/a (extension did not register (ran as sync))');
     expect(table).toContain('50.0 MB');
+    expect(table).toContain('10.0 / 11.0 / 11.1 MB');
     expect(markdownTable(results).split('\n')[1]).toBe('|---|---:|---:|---:|---:|');
   });
 
@@ -94,6 +95,7 @@ describe('bench report', () => {
     expect(t['added cold start (sync) ideally ≤ 15 ms']?.ok).toBe(true);
     expect(t['per-invoke CPU of withFlush ≤ 20 µs (minus the bare call)']?.value).toBe(10);
     expect(t['bundle ≤ 50% of the peer (minified)']?.ok).toBe(true);
+    expect(t['no memory growth per invoke once warm (sync; heap after full GC, 1000 → 2000 invokes, < 0.5 KB/invoke)']?.ok).toBe(true);
     // A column that is n/a is not judged, even if it has stale figures.
     expect(t['after-response warm p50 within 1 ms of bare at 50 ms receiver latency']?.ok).toBeUndefined();
     expect(t['added cold start (after-response) ideally ≤ 15 ms']?.ok).toBeUndefined();
@@ -111,6 +113,6 @@ describe('bench variants', () => {
     const byId = Object.fromEntries(rows.map((r) => [r.id, r]));
     expect(byId.sync?.unavailable).toContain('Could not resolve');
     expect(byId.bare?.unavailable).toBeUndefined();
-    expect(byId.peer?.env.NODE_OPTIONS).toBe('--max-semi-space-size=6 --max-old-space-size=116 --import /p/h.mjs');
+    expect(byId.peer?.env.NODE_OPTIONS).toBe('--max-semi-space-size=6 --max-old-space-size=116 --expose-gc --import /p/h.mjs');
   });
 });

@@ -1,7 +1,7 @@
-// The environment variables Lambda gives a Node.js 24 function process.
+// The environment variables Lambda gives a Node.js function process.
 import { dirname } from 'node:path';
 import { newLogStreamName } from './ids.js';
-import type { ResolvedOptions } from './options.js';
+import { nodeMajor, type ResolvedOptions } from './options.js';
 
 /** The invoked function ARN (unqualified, as for a plain invoke). */
 export function functionArn(o: ResolvedOptions): string {
@@ -23,7 +23,7 @@ export function lambdaEnv(o: ResolvedOptions, runtimeApi: string): Record<string
     AWS_LAMBDA_INITIALIZATION_TYPE: o.initializationType,
     AWS_REGION: o.region,
     AWS_DEFAULT_REGION: o.region,
-    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+    AWS_EXECUTION_ENV: `AWS_Lambda_nodejs${o.nodeBinary === process.execPath ? process.versions.node.split('.')[0] : nodeMajor(o.nodeBinary)}.x`,
     LAMBDA_TASK_ROOT: o.taskRoot,
     LAMBDA_RUNTIME_DIR: dirname(o.ricPath),
     _HANDLER: o.handler,

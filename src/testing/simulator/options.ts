@@ -99,7 +99,8 @@ export function findHandlerModule(taskRoot: string, handler: string): string {
 
 const versionCache = new Map<string, number>();
 
-function nodeMajor(binary: string): number {
+/** The major version of a Node binary (cached: one `--version` call per binary). */
+export function nodeMajor(binary: string): number {
   const cached = versionCache.get(binary);
   if (cached !== undefined) return cached;
   let major = 0;

@@ -109,6 +109,9 @@ describe('withFlush', () => {
     expect(runtimeAcceptsCallbacks({}, '22.11.0')).toBe(true);
     expect(runtimeAcceptsCallbacks({}, '24.1.0')).toBe(false);
     expect(runtimeAcceptsCallbacks({ AWS_LAMBDA_MAX_CONCURRENCY: '4' }, '22.11.0')).toBe(false);
+    // aws-lambda-ric 4.x refuses callback handlers on every Node version; it is recognised by awslambda.InvokeStore.
+    expect(runtimeAcceptsCallbacks({}, '22.11.0', { InvokeStore: {} })).toBe(false);
+    expect(runtimeAcceptsCallbacks({}, '22.11.0', { streamifyResponse: () => undefined })).toBe(true);
     const m = memoryTracing();
     const err = new Error('cb failed');
     const h = wf((event: { fail?: boolean }, _ctx: unknown, cb: (e: unknown, r?: unknown) => void) => {
