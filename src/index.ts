@@ -10,3 +10,9 @@ export { runShutdown } from './lifecycle/shutdown.js';
 export { forEachRecord, recordSpan, type RecordSpanOptions, type RecordFailure } from './invocation/records.js';
 export type { TriggerOptions } from './invocation/triggers/types.js';
 export type { PropagationOptions } from './invocation/propagation.js';
+export { PLATFORM_METRICS } from './extension/platform-metrics.js';
+
+// With OTEL_LAMBDA_EXTENSION=true inside Lambda, boot the extension worker now, so its start-up
+// overlaps the function's other imports; registration waits until the handler is wrapped.
+import { startExtensionOnImport } from './extension/index.js';
+startExtensionOnImport();

@@ -1,6 +1,5 @@
 // The extension's branch of chooseStrategy(): connect the extension when it is enabled, wire
 // the Telemetry API into metrics and the SIGTERM path, and build the strategy of the mode.
-import type { Span, SpanContext } from '@opentelemetry/api';
 import { warnOnce } from '../diag.js';
 import { attachPlatform, connectExtension, currentPlatform, installLastReportWait } from '../extension/index.js';
 import { resolveExtensionOptions } from '../extension/options.js';
@@ -9,45 +8,14 @@ import { processState } from '../state.js';
 import { AfterResponseStrategy, flushAround, type InvokeGateLike } from './after-response-strategy.js';
 import { DEFAULT_ADAPTIVE, DEFAULT_NEAR_DEADLINE_MS } from './modes.js';
 import { PeriodicStrategy } from './periodic-strategy.js';
-import type { Flusher, FlushStrategy, InvokeEnd } from './types.js';
-
-const OBSERVED = Symbol.for('otel-lambda-flush.deadline-observed');
-
-/**
- * The lifecycle's deadline guard flushes with reason `deadline` and tells the strategy nothing;
- * the timed-out invoke's platform.report never reaches this process (Lambda resets it). So the
- * flusher is observed: a `deadline` flush counts the open invocations as timed out first.
- * (Stopgap until the lifecycle offers a hook for it.)
- */
-function countDeadlineFlushes(flusher: Flusher): void {
-  const f = flusher as Flusher & { [OBSERVED]?: true };
-  if (f[OBSERVED]) return;
-  f[OBSERVED] = true;
-  const original = flusher.flush.bind(flusher);
-  flusher.flush = (budgetMs, reason) => {
-    if (reason === 'deadline') {
-      try {
-        for (const id of processState().activeRequests) currentPlatform()?.invocationTimedOut(id);
-      } catch {
-        // metrics must not get in the way of the flush
-      }
-    }
-    return original(budgetMs, reason);
-  };
-}
-
-/** The invocation span's context, when the lifecycle passes it along. */
-function spanContextOf(end: InvokeEnd): SpanContext | undefined {
-  const e = end as InvokeEnd & { spanContext?: SpanContext; span?: Span };
-  return e.spanContext ?? e.span?.spanContext();
-}
+import type { FlushStrategy, InvokeEnd } from './types.js';
 
 /**
  * Returns the strategy for `options` when it is not plain `sync` without the extension;
  * `undefined` means "use the sync strategy". Never throws for environment problems (those
  * degrade to `sync` with one warning).
  */
-export function chooseExtensionStrategy(options: ResolvedOptions, flusher?: Flusher): FlushStrategy | undefined {
+export function chooseExtensionStrategy(options: ResolvedOptions): FlushStrategy | undefined {
   const mode = options.flush.mode;
   if (options.extension === false) {
     if (mode === 'sync') return undefined;
@@ -74,15 +42,23 @@ export function chooseExtensionStrategy(options: ResolvedOptions, flusher?: Flus
         { meterProvider: options.meterProvider, tracerProvider: options.tracerProvider, loggerProvider: options.loggerProvider },
         resolved.telemetry?.forwardLogs ?? false,
       );
-      if (flusher) countDeadlineFlushes(flusher);
     }
     observe = (end) => {
       bridge.lastInvokeId = end.requestId;
-      currentPlatform()?.invocationEnded(spanContextOf(end));
+      currentPlatform()?.invocationEnded(end.spanContext);
     };
     installLastReportWait(bridge);
   }
   const gate: InvokeGateLike | undefined = bridge?.gating ? bridge : undefined;
+  const strategy = byMode(options, gate, observe);
+  // A timed-out invoke's platform.report never reaches this process (Lambda resets it), so the
+  // deadline guard is where the timeout is counted.
+  if (strategy && bridge?.subscribed) strategy.onDeadline = (requestId) => currentPlatform()?.invocationTimedOut(requestId);
+  return strategy;
+}
+
+function byMode(options: ResolvedOptions, gate: InvokeGateLike | undefined, observe: ((end: InvokeEnd) => void) | undefined): FlushStrategy | undefined {
+  const mode = options.flush.mode;
   switch (mode) {
     case 'sync':
       // An earlier wrapper may have registered for INVOKE: release every invoke all the same.

@@ -8,6 +8,6 @@ import type { Flusher, FlushStrategy } from './types.js';
  * Picks the strategy for the resolved options: `sync` unless the extension or a
  * periodic/adaptive mode asks otherwise (src/flush/extension-strategy.ts).
  */
-export function chooseStrategy(options: ResolvedOptions, flusher: Flusher): FlushStrategy {
-  return chooseExtensionStrategy(options, flusher) ?? new SyncStrategy();
+export function chooseStrategy(options: ResolvedOptions, _flusher?: Flusher): FlushStrategy {
+  return chooseExtensionStrategy(options) ?? new SyncStrategy();
 }

@@ -1,3 +1,5 @@
+import type { SpanContext } from '@opentelemetry/api';
+
 /** Result of flushing one signal's provider. */
 export type SignalFlushStatus = 'ok' | 'failed' | 'timeout' | 'skipped';
 
@@ -31,6 +33,8 @@ export interface Flusher {
 /** What the lifecycle tells the strategy when an invocation span has ended. */
 export interface InvokeEnd {
   requestId: string;
+  /** The invocation span's context (e.g. to place the init span in the first invoke's trace). */
+  spanContext?: SpanContext;
   /** Epoch ms at which Lambda kills the invoke. */
   deadlineMs: number;
   /** Runs the bounded flush (the budget is computed by the caller of `flush`). */
@@ -44,4 +48,9 @@ export interface InvokeEnd {
 export interface FlushStrategy {
   readonly mode: 'sync' | 'after-response' | 'periodic' | 'adaptive';
   onInvokeEnd(end: InvokeEnd): Promise<void>;
+  /**
+   * The deadline guard fired: the handler is still running close to its deadline and its span
+   * was just ended as a timeout. Lambda will kill the invoke, so no platform report follows.
+   */
+  onDeadline?(requestId: string): void;
 }

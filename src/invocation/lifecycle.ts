@@ -194,6 +194,7 @@ class OpenInvocation implements Invocation {
       await strategy.onInvokeEnd({
         requestId: this.requestId ?? '',
         deadlineMs: this.deadlineMs ?? Number.POSITIVE_INFINITY,
+        spanContext: this.span.spanContext(),
         flush: (reason) => flusher.flush(flushBudget(options.flushTimeoutMs, this.deadlineMs, options.flushMarginMs), reason),
       });
     } catch (e) {
@@ -204,7 +205,12 @@ class OpenInvocation implements Invocation {
   /** The handler is still running close to the deadline: make the timeout visible now. */
   private onDeadline(): void {
     if (this.spanEnded) return;
-    const { options, flusher } = this.core.config;
+    const { options, flusher, strategy } = this.core.config;
+    try {
+      if (this.requestId !== undefined) strategy.onDeadline?.(this.requestId);
+    } catch (e) {
+      warn('flush strategy failed at the deadline', e);
+    }
     const err = new Error(`Invocation still running ${options.deadlineMarginMs} ms before its deadline`);
     err.name = 'TimeoutError';
     this.spanEnded = true;
