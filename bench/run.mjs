@@ -35,7 +35,7 @@ const quick = process.env.BENCH_QUICK === '1' || process.env.BENCH_QUICK === 'tr
 const warmInvokes = intEnv('BENCH_WARM_INVOKES', quick ? 100 : 2000, 20);
 const config = {
   quick,
-  coldRuns: intEnv('BENCH_COLD_RUNS', quick ? 3 : 12, 1),
+  coldRuns: intEnv('BENCH_COLD_RUNS', quick ? 3 : 20, 1),
   warmInvokes,
   delayedInvokes: intEnv('BENCH_DELAYED_INVOKES', quick ? 20 : 200, 5),
   delayMs: 50,
@@ -43,7 +43,7 @@ const config = {
   // the third mark shows whether the heap keeps growing once warm).
   rssMarks: [Math.max(1, Math.round(warmInvokes / 20)), Math.round(warmInvokes / 2), warmInvokes],
   microMs: intEnv('BENCH_MICRO_MS', quick ? 200 : 1500, 50),
-  importRuns: quick ? 2 : 7,
+  importRuns: quick ? 2 : 15,
   profileRuns: quick ? 1 : 3,
 };
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : undefined;
@@ -82,6 +82,10 @@ async function availability() {
     notes.push(`otel-lambda-flush/testing not importable (${String(error?.message ?? error).split('\n')[0]})`);
   }
   return { lib, kit, notes };
+}
+
+function pickSizes(f) {
+  return f && !f.error ? { bytes: f.bytes, gzipBytes: f.gzipBytes } : f;
 }
 
 /** KB per invoke between two marks, or undefined. */
@@ -205,6 +209,10 @@ async function main() {
     imports,
     profile,
     examples,
+    functionsExtra: {
+      'lib-esm-first': pickSizes(functions['lib-esm-first']),
+      'peer-esm-first': pickSizes(functions['peer-esm-first']),
+    },
     notes,
   };
   const dir = join(root, 'bench', 'results');

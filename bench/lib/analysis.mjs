@@ -16,6 +16,16 @@ export function coldStartAnalysis(results) {
       `traces only: +${fmtNum(d(m['lib-traces-only'], m['lib-import-only']), 'ms')}. ` +
       `For scale, the peer's setup file alone (without its loader hook) loads in ${fmtNum(m['peer-setup'], 'ms')}.`);
   }
+  const esm = results.functionsExtra?.['lib-esm-first'];
+  const esmPeer = results.functionsExtra?.['peer-esm-first'];
+  const lib = results.rows.find((r) => r.id === 'sync')?.bundle;
+  const peer = results.rows.find((r) => r.id === 'peer')?.bundle;
+  if (esm?.bytes && lib?.bytes) {
+    out.push(`Bundling with esbuild \`--main-fields=module,main\` (the OTel packages' ESM builds, which esbuild can tree-shake; ` +
+      `the CommonJS builds pull in all of @opentelemetry/semantic-conventions): the library's function ${fmtNum(esm.bytes / 1024, 'KB')} instead of ${fmtNum(lib.bytes / 1024, 'KB')} minified` +
+      (esmPeer?.bytes && peer?.bytes ? `, the peer's ${fmtNum(esmPeer.bytes / 1024, 'KB')} instead of ${fmtNum(peer.bytes / 1024, 'KB')}` : '') +
+      (Number.isFinite(m['lib-esm-first']) ? `; module load with setupTelemetry() ${fmtNum(m['lib-esm-first'], 'ms')} instead of ${fmtNum(m.lib, 'ms')}.` : '.'));
+  }
   const p = results.profile;
   if (p && !p.unavailable) {
     const fn = (name, mod) => p.functions.filter((f) => f.name === name && (!mod || f.module.includes(mod))).reduce((s, f) => s + f.ms, 0);

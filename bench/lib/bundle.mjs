@@ -53,6 +53,11 @@ function composition(metafile) {
   return [...byGroup].sort((a, b) => b[1] - a[1]).map(([name, bytes]) => ({ name, bytes }));
 }
 
+/** The peer's loader-hook files as shipped (register-hook.mjs, the hook, import-in-the-middle). */
+function shippedHook(hookSource, hook, iitm) {
+  return [Buffer.from(hookSource), Buffer.from(hook.outputFiles[0].contents), Buffer.from(iitm.outputFiles[0].contents)];
+}
+
 /** First esbuild error text (its message alone just says how many errors there were). */
 function reason(error) {
   return String(error?.errors?.[0]?.text ?? error?.message ?? error).split('\n')[0];
@@ -88,6 +93,9 @@ export async function buildFunctions(root) {
   await simple('bare');
   await simple('lib');
   await simple('lib-import-only');
+  // The same function bundled with `--main-fields=module,main`: esbuild then takes the OTel
+  // packages' ESM builds and can tree-shake them (measured as a suggestion, not a column).
+  await simple('lib-esm-first', { from: 'lib', esbuild: { mainFields: ['module', 'main'] } });
   // Unminified copy of the library function for the CPU profile: esbuild's module comments
   // (`// node_modules/...`) let the profile summary attribute time to packages.
   await simple('lib-profile', { from: 'lib', esbuild: { minify: false } });
@@ -115,7 +123,12 @@ export async function buildFunctions(root) {
       stdin: { contents: "module.exports = require('import-in-the-middle');", resolveDir: root, loader: 'js' },
       bundle: true, minify: true, platform: 'node', format: 'cjs', write: false, logLevel: 'silent',
     });
-    const shipped = [handler, setup, Buffer.from(hookSource), Buffer.from(hook.outputFiles[0].contents), Buffer.from(iitm.outputFiles[0].contents)];
+    const shipped = [handler, setup, ...shippedHook(hookSource, hook, iitm)];
+    // The peer's setup with `--main-fields=module,main`, for the same size comparison.
+    const setupEsm = await bundle(join(src, 'peer', 'otel-setup.mjs'), join(taskRoot(join(out, 'peer-esm-first')), 'otel-setup.js'), {
+      external: ['import-in-the-middle'], mainFields: ['module', 'main'],
+    });
+    results['peer-esm-first'] = { ...sizeOf([handler, setupEsm, ...shippedHook(hookSource, hook, iitm)]), note: 'size only' };
     results.peer = {
       taskRoot: dir,
       files: ['index.js', 'otel-setup.js', 'register-hook.mjs'],

@@ -41,6 +41,7 @@ export async function measureImports({ node, root, functions, runs, receiverUrl 
     { key: 'lib-import-only', file: file('lib-import-only') },
     { key: 'lib', file: file('lib') },
     { key: 'lib-no-logs', file: file('lib'), env: { OTEL_LOGS_EXPORTER: 'none' } },
+    { key: 'lib-esm-first', file: file('lib-esm-first') },
     { key: 'lib-traces-only', file: file('lib'), env: { OTEL_LOGS_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none' } },
     { key: 'peer-setup', file: file('peer', 'otel-setup.js') },
   ].filter((c) => c.file);

@@ -49,7 +49,9 @@ export function markdown(results) {
     'Its bundle size counts the handler, the setup bundle, and the loader hook + import-in-the-middle bundled with esbuild for measuring only.');
   out.push('- Cold start = spawn → the runtime client\'s first `/next` (`sim.inits[0].initDurationMs`), fresh process each time, columns interleaved. Latency = event handed over → response posted; billed = handed over → invoke ended (runtime back on `/next` and every INVOKE extension back on `/event/next`).');
   out.push('- Per-invoke CPU: tinybench + `process.cpuUsage()` over a sequential loop, in one Node 24 process, global tracer and meter providers with BatchSpanProcessor / periodic reader and no-op exporters; the peer\'s wrapper is its `_getPatchHandler()` result (what its hook installs) with the same providers. after-response has no separate in-process figure: without the extension it is the sync wrapper.');
-  out.push('- RSS: `/proc/<pid>/status` read while the process is frozen (simulator `onFreeze`).', '');
+  const api = results.micro?.['api-only']?.results?.['withFlush (no SDK registered)'];
+  if (api) out.push(`- With no SDK registered at all (API no-ops), withFlush costs ${fmtNum(api.cpuUs, 'µs')} CPU per invoke: the wrapper's own share, without the SDK's span and flush work.`);
+  out.push('- Memory: `/proc/<pid>/status` (VmHWM, VmRSS) read while the process is frozen (simulator `onFreeze`); the functions run with the heap limits Lambda\'s bootstrap derives from 128 MB (`--max-semi-space-size=6 --max-old-space-size=116`) plus `--expose-gc`, and at each mark an extra invoke `{"gc":true}` makes the handler force a full GC and return `process.memoryUsage()` (bench/functions/probe.mjs): heap after GC tells a leak from garbage not yet collected.', '');
 
   if (results.examples && Object.keys(results.examples).length) {
     out.push('## Example functions (esbuild --bundle --minify --platform=node, cjs)', '');
