@@ -77,15 +77,15 @@ export interface OtelLambdaOptions {
   maxLinks?: number;
   /** Replaces the built-in parent-context extraction. */
   extractor?: PropagationOptions['extractor'];
-  /** {@inheritDoc TriggerOptions.captureQuery} Env `OTEL_LAMBDA_CAPTURE_QUERY`. */
+  /** Record `url.query` for HTTP triggers, credential-like values `REDACTED`. Env `OTEL_LAMBDA_CAPTURE_QUERY`. Default false. */
   captureQuery?: boolean;
-  /** {@inheritDoc TriggerOptions.captureRequestHeaders} */
+  /** Request headers to record as `http.request.header.<name>`; credential headers always `REDACTED`. Default none. */
   captureRequestHeaders?: readonly string[];
-  /** {@inheritDoc TriggerOptions.recordContext} */
+  /** Finds a batch record's upstream context where the built-in rules find none (e.g. inside Kinesis data). */
   recordContext?: TriggerOptions['recordContext'];
-  /** {@inheritDoc PropagationOptions.acceptUnsampledXRay} Env `OTEL_LAMBDA_XRAY_ACCEPT_UNSAMPLED`. */
+  /** Use an X-Ray parent even when it says `Sampled=0`. Env `OTEL_LAMBDA_XRAY_ACCEPT_UNSAMPLED`. Default false. */
   acceptUnsampledXRay?: boolean;
-  /** {@inheritDoc PropagationOptions.propagators} */
+  /** Propagator names (`tracecontext`, `baggage`, `xray`, `xray-lambda`, `none`). Default: `OTEL_PROPAGATORS`, else `tracecontext,baggage`. */
   propagators?: readonly string[];
 }
 

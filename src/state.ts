@@ -25,6 +25,13 @@ export interface ProcessState {
   setup?: Promise<unknown>;
   /** Export results seen by the counting exporters of setupTelemetry(). */
   health: ExportHealth;
+  /**
+   * Providers built by setupTelemetry(), whose pending / in-flight counts in `health` are
+   * exact. Optional: a state object made by an older copy of the library lacks it.
+   */
+  countedProviders?: WeakSet<object>;
+  /** Signals whose last flush did not finish `ok`: their providers may still hold items. */
+  unsettled?: Record<Signal, boolean>;
 }
 
 /** Counters kept by the exporter wrappers that setupTelemetry() installs. */

@@ -148,11 +148,16 @@ export async function buildFunctions(root) {
       .map((f) => join(exDir, name, f))
       .find((f) => existsSync(f));
     if (!entry) continue;
+    const dir = taskRoot(join(out, 'examples', name));
     try {
-      const dir = taskRoot(join(out, 'examples', name));
-      examples[name] = sizeOf([await bundle(entry, join(dir, 'index.js'))]);
+      examples[name] = { ...sizeOf([await bundle(entry, join(dir, 'index.js'))]), format: 'cjs' };
     } catch (error) {
-      examples[name] = { error: reason(error) };
+      // An ESM example with top-level await cannot become CommonJS: measure it as ESM.
+      try {
+        examples[name] = { ...sizeOf([await bundle(entry, join(dir, 'index.mjs'), { format: 'esm' })]), format: 'esm' };
+      } catch {
+        examples[name] = { error: reason(error) };
+      }
     }
   }
   return { functions: results, examples };

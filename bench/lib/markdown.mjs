@@ -39,7 +39,7 @@ export function markdown(results) {
   }
 
   out.push('## How each column was set up', '');
-  out.push('- **bare handler**: `export const handler = async () => ({ ok: true })`, no telemetry.');
+  out.push('- **bare handler**: `export const handler = async () => ({ ok: true })`, no telemetry (every column runs this handler, plus the memory-probe branch described below; the probe invokes are counted in "spans / invokes").');
   out.push('- **otel-lambda-flush sync / after-response**: `setupTelemetry()` (traces + metrics + OTLP/HTTP from `OTEL_*` env) and `withFlush(handler)` around the same handler; one bundle, mode from `OTEL_LAMBDA_FLUSH_MODE` (`after-response` also sets `OTEL_LAMBDA_EXTENSION=true`, which starts the in-process extension).');
   out.push('- **peer**: `@opentelemetry/instrumentation-aws-lambda` ' + (results.peerVersion ?? '') + ' as its README says for Node 24: a setup file preloaded with `NODE_OPTIONS=--require otel-setup.js` ' +
     '(tracer provider with BatchSpanProcessor + OTLPTraceExporter registered globally with the AsyncLocalStorage context manager and W3C propagators, MeterProvider with a periodic OTLP/HTTP metrics reader, ' +
@@ -54,9 +54,9 @@ export function markdown(results) {
   out.push('- Memory: `/proc/<pid>/status` (VmHWM, VmRSS) read while the process is frozen (simulator `onFreeze`); the functions run with the heap limits Lambda\'s bootstrap derives from 128 MB (`--max-semi-space-size=6 --max-old-space-size=116`) plus `--expose-gc`, and at each mark an extra invoke `{"gc":true}` makes the handler force a full GC and return `process.memoryUsage()` (bench/functions/probe.mjs): heap after GC tells a leak from garbage not yet collected.', '');
 
   if (results.examples && Object.keys(results.examples).length) {
-    out.push('## Example functions (esbuild --bundle --minify --platform=node, cjs)', '');
+    out.push('## Example functions (esbuild --bundle --minify --platform=node; cjs, or esm where the example uses top-level await)', '');
     for (const [name, s] of Object.entries(results.examples)) {
-      out.push(`- examples/${name}: ${s.error ? `n/a (${s.error})` : `${fmtNum(s.bytes / 1024, 'KB')} minified, ${fmtNum(s.gzipBytes / 1024, 'KB')} gzipped`}`);
+      out.push(`- examples/${name}: ${s.error ? `n/a (${s.error})` : `${fmtNum(s.bytes / 1024, 'KB')} minified, ${fmtNum(s.gzipBytes / 1024, 'KB')} gzipped (${s.format})`}`);
     }
     out.push('');
   }

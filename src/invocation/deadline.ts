@@ -1,13 +1,14 @@
+import { schedule } from '../alarm.js';
+
+const NOOP = (): void => {};
+
 /**
- * Calls `onDeadline` `marginMs` before `deadlineMs` unless cancelled first. The timer is
- * unref'd so it never keeps the process alive. Returns the cancel function.
+ * Calls `onDeadline` `marginMs` before `deadlineMs` unless cancelled first. It never keeps the
+ * process alive (src/alarm.ts). Returns the cancel function.
  */
 export function armDeadlineGuard(deadlineMs: number | undefined, marginMs: number, onDeadline: () => void, now = Date.now()): () => void {
-  if (marginMs <= 0 || deadlineMs === undefined || !Number.isFinite(deadlineMs)) return () => {};
-  const delay = Math.max(0, deadlineMs - marginMs - now);
-  const timer = setTimeout(onDeadline, delay);
-  timer.unref?.();
-  return () => clearTimeout(timer);
+  if (marginMs <= 0 || deadlineMs === undefined || !Number.isFinite(deadlineMs)) return NOOP;
+  return schedule(deadlineMs - marginMs - now, onDeadline);
 }
 
 /** Epoch ms of the invoke's deadline from the Lambda context, if it has a working clock. */

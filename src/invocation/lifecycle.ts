@@ -84,12 +84,12 @@ export class InvocationCore implements FlushTarget {
     const requestId = typeof lambdaContext?.awsRequestId === 'string' ? lambdaContext.awsRequestId : undefined;
     const active = context.active();
     const outer = active.getValue(INVOCATION_KEY) as { open: boolean } | undefined;
-    if (outer?.open || (requestId !== undefined && state.activeRequests.has(requestId))) {
+    if (outer?.open || (requestId !== undefined && state.activeRequests.size > 0 && state.activeRequests.has(requestId))) {
       return passthrough(active);
     }
     // An invocation this core never saw end (e.g. a middleware threw past us): end it now,
     // late but not lost.
-    for (const stale of [...this.open]) void stale.finish({ error: new Error('invocation ended without the library seeing its end'), failed: true });
+    if (this.open.size > 0) for (const stale of [...this.open]) void stale.finish({ error: new Error('invocation ended without the library seeing its end'), failed: true });
 
     const options = this.config.options;
     let trigger = DEFAULT_TRIGGER;

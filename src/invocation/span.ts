@@ -25,11 +25,27 @@ export function resourceIdOf(arn: unknown, functionVersion: unknown): string | u
     : resourceId;
 }
 
+interface FunctionIds {
+  arn: unknown;
+  version: unknown;
+  accountId?: string;
+  resourceId?: string;
+}
+
+// Every invoke of a process carries the same ARN and version (aliases aside): parse them once.
+let lastIds: FunctionIds = { arn: undefined, version: undefined };
+
+function functionIds(arn: unknown, version: unknown): FunctionIds {
+  if (lastIds.arn !== arn || lastIds.version !== version) {
+    lastIds = { arn, version, accountId: parseFunctionArn(arn).accountId, resourceId: resourceIdOf(arn, version) };
+  }
+  return lastIds;
+}
+
 export function invocationAttributes(ctx: LambdaContext, trigger: TriggerInfo, coldStart: boolean): Attributes {
   const attrs: Attributes = { ...trigger.attributes, 'faas.trigger': trigger.trigger, 'faas.coldstart': coldStart };
   if (typeof ctx?.awsRequestId === 'string') attrs['faas.invocation_id'] = ctx.awsRequestId;
-  const { accountId } = parseFunctionArn(ctx?.invokedFunctionArn);
-  const resourceId = resourceIdOf(ctx?.invokedFunctionArn, ctx?.functionVersion);
+  const { accountId, resourceId } = functionIds(ctx?.invokedFunctionArn, ctx?.functionVersion);
   if (resourceId) attrs['cloud.resource_id'] = resourceId;
   if (accountId) attrs['cloud.account.id'] = accountId;
   return attrs;

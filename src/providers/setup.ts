@@ -174,6 +174,11 @@ async function build(options: SetupTelemetryOptions, env: NodeJS.ProcessEnv): Pr
       ],
     });
   }
+  // These providers count their pending and in-flight items exactly: the flusher may skip
+  // them when both are zero (src/flush/idle.ts).
+  const counted = (processState().countedProviders ??= new WeakSet());
+  if (telemetry.tracerProvider) counted.add(telemetry.tracerProvider);
+  if (telemetry.loggerProvider) counted.add(telemetry.loggerProvider);
   telemetry.shutdown = async () => {
     await Promise.allSettled([telemetry.tracerProvider?.shutdown(), telemetry.meterProvider?.shutdown(), telemetry.loggerProvider?.shutdown()]);
   };

@@ -1,0 +1,41 @@
+// Providers that provably hold nothing to flush are not flushed: a forceFlush of an idle
+// provider still walks the SDK's processors / readers with promises and timers on every invoke.
+// Only cases where "nothing pending" is certain count; anything unknown is flushed.
+import type { ProcessState } from '../state.js';
+import type { Signal } from './types.js';
+
+/**
+ * True when flushing `provider` cannot export anything:
+ * - a provider built by setupTelemetry(), whose processors count ended items and whose
+ *   exporters count calls in flight: nothing ended since the last flush started, nothing in
+ *   flight, and that flush finished `ok` (one cut short by its budget may have left items queued);
+ * - an SDK MeterProvider (sdk-metrics 2.x) from which no meter was ever obtained and whose
+ *   readers have no extra metric producers: every collection is empty, so nothing is exported.
+ *   The shape is checked field by field; an unknown shape is flushed.
+ */
+export function nothingToFlush(signal: Signal, provider: object, state: ProcessState): boolean {
+  const { health } = state;
+  // Metrics have no pending count (instruments aggregate in place): only the shape rule applies.
+  if (signal === 'metrics') return meterProviderUnused(provider);
+  return state.countedProviders?.has(provider) === true && !state.unsettled?.[signal] && health.pending[signal] === 0 && health.inFlight[signal] === 0;
+}
+
+interface MeterProviderInternals {
+  _sharedState?: {
+    meterSharedStates?: unknown;
+    metricCollectors?: unknown;
+  };
+}
+
+function meterProviderUnused(provider: object): boolean {
+  const shared = (provider as MeterProviderInternals)._sharedState;
+  const meters = shared?.meterSharedStates;
+  const collectors = shared?.metricCollectors;
+  if (!(meters instanceof Map) || meters.size !== 0 || !Array.isArray(collectors)) return false;
+  for (const collector of collectors as unknown[]) {
+    const reader = (collector as { _metricReader?: { _metricProducers?: unknown } } | null)?._metricReader;
+    const producers = reader?._metricProducers;
+    if (!Array.isArray(producers) || producers.length !== 0) return false;
+  }
+  return true;
+}
