@@ -1,6 +1,6 @@
 // Public API of otel-lambda-flush. Re-exports only.
 export type { FlushOutcome, FlushReason, Signal, SignalFlushStatus } from './flush/types.js';
-export { withFlush } from './handler/with-flush.js';
+export { withFlush, type AnyFn } from './handler/with-flush.js';
 export { otelFlush, type MiddyRequestLike, type OtelFlushMiddleware } from './handler/middy.js';
 export { flushNow } from './invocation/lifecycle.js';
 export type { FlushMode, FlushOptions, OtelLambdaOptions, RequestHookInfo, ResponseHookInfo } from './options.js';

@@ -34,7 +34,7 @@ const PRODUCED_BUCKETS = [1024, 16 * 1024, 256 * 1024, MIB, 6 * MIB, 20 * MIB];
  * |---|---|---|---|
  * | `faas.invocations` | counter | `{invocation}` | each `platform.report` |
  * | `faas.errors` | counter | `{error}` | a report with `errorType`, or status `error`/`failure` (attribute `error.type`) |
- * | `faas.timeouts` | counter | `{timeout}` | a report with status `timeout`, or the deadline guard firing (see {@link PlatformTelemetry.invocationTimedOut}) |
+ * | `faas.timeouts` | counter | `{timeout}` | a report with status `timeout`, or the deadline guard firing |
  * | `faas.coldstarts` | counter | `{coldstart}` | a report carrying `initDurationMs` |
  * | `faas.invoke_duration` | histogram | `s` | `platform.runtimeDone` `metrics.durationMs` (the report's when there was none) |
  * | `faas.init_duration` | histogram | `s` | `platform.initReport` `metrics.durationMs` (else the report's `initDurationMs`) |

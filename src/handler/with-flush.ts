@@ -7,7 +7,8 @@ import { createCore, type Invocation, type InvocationCore } from '../invocation/
 import type { OtelLambdaOptions } from '../options.js';
 import { copyRuntimeMarkers, isStreamingHandler, runtimeAcceptsCallbacks, WRAPPED } from './runtime.js';
 
-type AnyFn = (...args: any[]) => any;
+/** Any function: the handler shapes withFlush accepts (async, callback, streaming). */
+export type AnyFn = (...args: any[]) => any;
 type Callback = (error?: unknown, result?: unknown) => void;
 
 /**
