@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'docs/**', 'node_modules/**', 'bench/results/**', '**/*.generated.ts', 'examples/**/dist/**', 'test/fixtures/**/dist/**'] },
+  { ignores: ['dist/**', 'docs/**', 'node_modules/**', 'bench/results/**', '**/*.generated.ts', 'examples/**/dist/**', 'test/fixtures/**/dist/**', 'bench/.build/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
