@@ -7,6 +7,7 @@ import { warnOnce } from '../diag.js';
 import { DEFAULTS, envBool, envInt } from '../options.js';
 import { processState } from '../state.js';
 import { countingExporter, pendingCounter } from './counting.js';
+import { lazyExporter } from './lazy-exporter.js';
 import { resolveResourceAttributes } from './resource.js';
 import { samplerFromEnv } from './sampler.js';
 
@@ -110,24 +111,26 @@ async function build(options: SetupTelemetryOptions, env: NodeJS.ProcessEnv): Pr
     return { timeoutMillis, ...(url ? { url } : {}), ...(headers ? { headers } : {}) };
   };
 
-  // Loaded in parallel, only for the signals wanted.
-  const [resources, core, hooks, traceSdk, traceExp, metricSdk, metricExp, logSdk, logExp] = await Promise.all([
+  // Loaded in parallel, only for the signals wanted. The OTLP exporters load at their first
+  // export (lazy-exporter.ts): they are the largest part of this, and init does not need them.
+  const [resources, core, hooks, traceSdk, metricSdk, logSdk] = await Promise.all([
     import('@opentelemetry/resources'),
     import('@opentelemetry/core'),
     import('@opentelemetry/context-async-hooks'),
     want.traces ? import('@opentelemetry/sdk-trace') : undefined,
-    want.traces ? import('@opentelemetry/exporter-trace-otlp-http') : undefined,
     want.metrics ? import('@opentelemetry/sdk-metrics') : undefined,
-    want.metrics ? import('@opentelemetry/exporter-metrics-otlp-http') : undefined,
     want.logs ? import('@opentelemetry/sdk-logs') : undefined,
-    want.logs ? import('@opentelemetry/exporter-logs-otlp-http') : undefined,
   ]);
 
   const resource = resources.defaultResource().merge(resources.resourceFromAttributes(resolveResourceAttributes(env, options.resourceAttributes, options.serviceName)));
   const telemetry: Telemetry = { shutdown: async () => {} };
 
-  if (traceSdk && traceExp) {
-    const exporter = countingExporter('traces', new traceExp.OTLPTraceExporter(exporterConfig('/v1/traces', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT')));
+  if (traceSdk) {
+    const config = exporterConfig('/v1/traces', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+    const exporter = countingExporter(
+      'traces',
+      lazyExporter(async () => new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter(config)),
+    );
     const processor = new traceSdk.BatchSpanProcessor({
       exporter,
       maxQueueSize: envInt('OTEL_BSP_MAX_QUEUE_SIZE', 2048, env),
@@ -142,13 +145,19 @@ async function build(options: SetupTelemetryOptions, env: NodeJS.ProcessEnv): Pr
       spanProcessors: [pendingCounter('traces'), processor],
     });
   }
-  if (metricSdk && metricExp) {
+  if (metricSdk) {
+    const config = exporterConfig('/v1/metrics', 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT');
     const exporter = countingExporter(
       'metrics',
-      new metricExp.OTLPMetricExporter({
-        ...exporterConfig('/v1/metrics', 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT'),
-        temporalityPreference: metricExp.AggregationTemporalityPreference.DELTA,
-      }),
+      lazyExporter(
+        async () => {
+          const m = await import('@opentelemetry/exporter-metrics-otlp-http');
+          return new m.OTLPMetricExporter({ ...config, temporalityPreference: m.AggregationTemporalityPreference.DELTA });
+        },
+        // Read by the reader at construction, before any load: what OTLPMetricExporter does
+        // with the delta preference and its default aggregation.
+        deltaSelectors(metricSdk),
+      ),
     );
     const interval = options.metricExportIntervalMs ?? envInt('OTEL_METRIC_EXPORT_INTERVAL', 60_000, env);
     const reader = new metricSdk.PeriodicExportingMetricReader({
@@ -158,8 +167,12 @@ async function build(options: SetupTelemetryOptions, env: NodeJS.ProcessEnv): Pr
     });
     telemetry.meterProvider = new metricSdk.MeterProvider({ resource, readers: [reader] });
   }
-  if (logSdk && logExp) {
-    const exporter = countingExporter('logs', new logExp.OTLPLogExporter(exporterConfig('/v1/logs', 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT')));
+  if (logSdk) {
+    const config = exporterConfig('/v1/logs', 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT');
+    const exporter = countingExporter(
+      'logs',
+      lazyExporter(async () => new (await import('@opentelemetry/exporter-logs-otlp-http')).OTLPLogExporter(config)),
+    );
     telemetry.loggerProvider = new logSdk.LoggerProvider({
       resource,
       processors: [
@@ -196,4 +209,21 @@ async function build(options: SetupTelemetryOptions, env: NodeJS.ProcessEnv): Pr
     }
   }
   return telemetry;
+}
+
+type MetricSdk = typeof import('@opentelemetry/sdk-metrics');
+
+/**
+ * The OTLP metric exporter's selectors for the delta temporality preference: delta for
+ * counters, histograms and gauges, cumulative for up-down counters; default aggregation.
+ */
+function deltaSelectors(sdk: MetricSdk) {
+  const { AggregationTemporality, AggregationType, InstrumentType } = sdk;
+  return {
+    selectAggregationTemporality: (type: import('@opentelemetry/sdk-metrics').InstrumentType) =>
+      type === InstrumentType.UP_DOWN_COUNTER || type === InstrumentType.OBSERVABLE_UP_DOWN_COUNTER
+        ? AggregationTemporality.CUMULATIVE
+        : AggregationTemporality.DELTA,
+    selectAggregation: () => ({ type: AggregationType.DEFAULT }) as const,
+  };
 }
