@@ -31,22 +31,28 @@ function lambdaContext() {
 const noop = async () => ({ ok: true });
 const tasks = { 'bare call': noop };
 const notes = [];
-let providers;
 
+// Each wrapper gets providers of its own (same processors, no-op exporters): a flush then
+// collects only the instruments that wrapper's own code registered.
+let makeProviders;
 if (mode === 'sdk') {
   const { AsyncLocalStorageContextManager } = await import('@opentelemetry/context-async-hooks');
   const { BasicTracerProvider, BatchSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
   const { MeterProvider, PeriodicExportingMetricReader } = await import('@opentelemetry/sdk-metrics');
-  const spanExporter = { export: (_spans, cb) => cb({ code: 0 }), shutdown: async () => {}, forceFlush: async () => {} };
-  const metricExporter = { export: (_m, cb) => cb({ code: 0 }), shutdown: async () => {}, forceFlush: async () => {} };
-  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(spanExporter)] });
-  const meterProvider = new MeterProvider({
-    readers: [new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 3_600_000 })],
-  });
+  makeProviders = () => {
+    const spanExporter = { export: (_spans, cb) => cb({ code: 0 }), shutdown: async () => {}, forceFlush: async () => {} };
+    const metricExporter = { export: (_m, cb) => cb({ code: 0 }), shutdown: async () => {}, forceFlush: async () => {} };
+    return {
+      tracerProvider: new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(spanExporter)] }),
+      meterProvider: new MeterProvider({
+        readers: [new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 3_600_000 })],
+      }),
+    };
+  };
+  const globals = makeProviders();
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  trace.setGlobalTracerProvider(tracerProvider);
-  metrics.setGlobalMeterProvider(meterProvider);
-  providers = { tracerProvider, meterProvider };
+  trace.setGlobalTracerProvider(globals.tracerProvider);
+  metrics.setGlobalMeterProvider(globals.meterProvider);
 }
 
 try {
@@ -62,8 +68,9 @@ if (mode === 'sdk') {
   try {
     const { AwsLambdaInstrumentation } = await import('@opentelemetry/instrumentation-aws-lambda');
     const inst = new AwsLambdaInstrumentation({ enabled: false });
-    inst.setTracerProvider(providers.tracerProvider);
-    inst.setMeterProvider(providers.meterProvider);
+    const own = makeProviders();
+    inst.setTracerProvider(own.tracerProvider);
+    inst.setMeterProvider(own.meterProvider);
     if (typeof inst._getPatchHandler !== 'function') throw new Error('_getPatchHandler not found');
     tasks['peer wrapper (no-op exporters)'] = inst._getPatchHandler(noop, Date.now());
   } catch (error) {
