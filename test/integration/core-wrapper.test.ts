@@ -118,7 +118,10 @@ describe('deadline and a black-hole collector', () => {
         latencies.push(r.latencyMs);
       }
       console.log(`black-hole latencies (ms): ${latencies.map((l) => l.toFixed(0)).join(', ')}`);
-      // Generous for a noisy 2-core machine, far below the 10 s exporter default.
+      // The issue's bound (flushTimeoutMs + 50 ms) on the median; each single invoke gets more
+      // room for a noisy 2-core machine, still far below the 10 s exporter default.
+      const median = [...latencies].sort((a, b) => a - b)[2]!;
+      expect(median).toBeLessThan(flushTimeoutMs + 50);
       for (const l of latencies) expect(l).toBeLessThan(flushTimeoutMs + 250);
       expect(Math.min(...latencies)).toBeGreaterThanOrEqual(flushTimeoutMs - 20); // it did wait for the collector
     } finally {
