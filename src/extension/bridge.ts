@@ -1,5 +1,7 @@
 // Main-thread side of the extension worker: boots it, waits for its registration with a bounded
 // Atomics.wait (works while a CommonJS or ESM module is still loading), and relays messages.
+import { writeSync as __ws } from 'node:fs';
+const __T = (l: string): void => { if (process.env.OLF_COLD_TRACE) __ws(2, `TRACE ${(performance.timeOrigin + performance.now()).toFixed(1)} ${l}\n`); };
 import { Worker } from 'node:worker_threads';
 import {
   FLAG_INVOKE,
@@ -62,6 +64,7 @@ export class ExtensionBridge {
   lastInvokeId: string | undefined;
 
   constructor() {
+    __T('new Worker start');
     this.worker = new Worker(__OLF_WORKER_SOURCE__, {
       eval: true,
       name: 'otel-lambda-flush-extension',
@@ -71,6 +74,7 @@ export class ExtensionBridge {
       stdout: false,
       stderr: false,
     });
+    __T('new Worker end');
     this.worker.unref();
     this.worker.on('message', (m: FromWorker) => this.receive(m));
     this.worker.on('error', (err) => {
@@ -105,6 +109,7 @@ export class ExtensionBridge {
    * calls return the first outcome. Returns true when registered.
    */
   register(config: WorkerConfig, timeoutMs: number): boolean {
+    __T('register() called');
     if (!this.configure(config)) return this.current === 'registered';
     const until = performance.now() + timeoutMs;
     // Bounded: each wait ends on a state change or on the remaining time.
@@ -113,6 +118,7 @@ export class ExtensionBridge {
       if (left <= 0) break;
       Atomics.wait(this.shared, SLOT_STATE, STATE_BOOTING, left);
     }
+    __T('register() woke');
     return this.settle(timeoutMs);
   }
 

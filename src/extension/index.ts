@@ -1,6 +1,8 @@
 // The in-process internal extension, main-thread entry points: boot the worker early (at import),
 // register late (when the handler is wrapped), fall back to flushing before the response when
 // registration is not possible.
+import { writeSync as __ws } from 'node:fs';
+const __T = (l: string): void => { if (process.env.OLF_COLD_TRACE) __ws(2, `TRACE ${(performance.timeOrigin + performance.now()).toFixed(1)} ${l}\n`); };
 import { warn, warnOnce } from '../diag.js';
 import { addShutdownHook } from '../lifecycle/shutdown.js';
 import { ExtensionBridge } from './bridge.js';
@@ -81,6 +83,7 @@ export function bootExtension(): ExtensionBridge {
  * the worker so its start-up (~40 ms) overlaps the function's other imports. Does nothing else.
  */
 export function startExtensionOnImport(env: NodeJS.ProcessEnv = process.env): void {
+  __T(`import origin=${performance.timeOrigin.toFixed(1)}`);
   if (!env.AWS_LAMBDA_RUNTIME_API) return;
   if (envBoolean(env, 'OTEL_LAMBDA_EXTENSION') !== true) return;
   try {

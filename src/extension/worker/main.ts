@@ -1,6 +1,8 @@
 // Entry of the extension worker thread. Bundled into one script (scripts/worker-source.mjs) and
 // started with `new Worker(source, { eval: true })`. Imports node builtins and its own files only:
 // its boot time is paid by every cold start.
+import { writeSync as __ws } from 'node:fs';
+const __T = (l: string): void => { if (process.env.OLF_COLD_TRACE) __ws(2, `TRACE ${(performance.timeOrigin + performance.now()).toFixed(1)} ${l}\n`); };
 import { parentPort, workerData } from 'node:worker_threads';
 import { ExtensionsApi } from './extensions-api.js';
 import { InvokeGate } from './gate.js';
@@ -18,6 +20,7 @@ import {
 } from './protocol.js';
 import { BODY_SLACK_BYTES, startTelemetryListener, type TelemetryListener } from './telemetry-listener.js';
 
+__T('worker first line');
 const port = parentPort;
 const shared = new Int32Array((workerData as { shared: SharedArrayBuffer }).shared);
 const gate = new InvokeGate();
@@ -46,6 +49,7 @@ function message(err: unknown): string {
 async function boot(config: WorkerConfig): Promise<void> {
   const api = new ExtensionsApi(config.runtimeApi);
   const t = config.telemetry;
+  __T('worker boot()');
   if (t) {
     const listen = (host: string): Promise<TelemetryListener> =>
       startTelemetryListener({
@@ -58,6 +62,7 @@ async function boot(config: WorkerConfig): Promise<void> {
     try {
       listener = await listen(t.host);
     } catch (err) {
+      __T('listen failed ' + String((err as {code?: unknown}).code));
       // Outside Lambda the sandbox name does not resolve; the test kit delivers it to loopback.
       const code = (err as { code?: unknown }).code;
       if (t.host === 'sandbox.localdomain' && (code === 'ENOTFOUND' || code === 'EAI_AGAIN')) {
@@ -66,12 +71,14 @@ async function boot(config: WorkerConfig): Promise<void> {
       if (!listener) post({ type: 'warn', message: `Telemetry API listener could not listen on ${t.host}:${t.port}: ${message(err)}` });
     }
   }
+  __T('listener ready');
   if (abandoned) {
     await listener?.close();
     signal(STATE_FAILED);
     return;
   }
   try {
+    __T('register sent');
     await api.register(config.name, config.invoke ? ['INVOKE'] : []);
   } catch (err) {
     await listener?.close();
@@ -80,6 +87,7 @@ async function boot(config: WorkerConfig): Promise<void> {
     post({ type: 'ready', registered: false, invoke: false, subscribed: false, error: message(err) });
     return;
   }
+  __T('register 200');
   let subscribed = false;
   if (t && listener) {
     try {
@@ -91,6 +99,7 @@ async function boot(config: WorkerConfig): Promise<void> {
       listener = undefined;
     }
   }
+  __T('subscribed; signalling');
   signal(STATE_REGISTERED, (config.invoke ? FLAG_INVOKE : 0) | (subscribed ? FLAG_TELEMETRY : 0), listener?.port ?? 0);
   post({ type: 'ready', registered: true, invoke: config.invoke, subscribed, ...(listener ? { telemetryPort: listener.port } : {}) });
   await eventLoop(api, config);
@@ -106,6 +115,7 @@ async function eventLoop(api: ExtensionsApi, config: WorkerConfig): Promise<void
   for (;;) {
     let event;
     try {
+      __T('event/next sent');
       event = await api.next();
       failures = 0;
     } catch (err) {
@@ -127,6 +137,7 @@ async function eventLoop(api: ExtensionsApi, config: WorkerConfig): Promise<void
 port?.on('message', (msg: ToWorker) => {
   switch (msg.type) {
     case 'configure':
+      __T('configure received');
       if (configured) return;
       configured = true;
       boot(msg.config).catch((err: unknown) => {
