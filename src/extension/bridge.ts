@@ -1,7 +1,5 @@
 // Main-thread side of the extension worker: boots it, waits for its registration with a bounded
 // Atomics.wait (works while a CommonJS or ESM module is still loading), and relays messages.
-import { writeSync as __ws } from 'node:fs';
-const __T = (l: string): void => { if (process.env.OLF_COLD_TRACE) __ws(2, `TRACE ${(performance.timeOrigin + performance.now()).toFixed(1)} ${l}\n`); };
 import { Worker } from 'node:worker_threads';
 import {
   FLAG_INVOKE,
@@ -17,6 +15,7 @@ import {
   type TelemetryEvent,
   type ToWorker,
   type WorkerConfig,
+  type WorkerData,
 } from './worker/protocol.js';
 
 // Replaced at build time (esbuild / vitest `define`) by the bundled worker script.
@@ -63,18 +62,21 @@ export class ExtensionBridge {
   /** Request id of the last invoke released through {@link done}. */
   lastInvokeId: string | undefined;
 
-  constructor() {
-    __T('new Worker start');
+  /**
+   * Starts the worker. `prepare.host`: the Telemetry API listener host to look up right away,
+   * before {@link register} sends the configuration.
+   */
+  constructor(prepare?: { host: string }) {
+    const data: WorkerData = { shared: this.shared.buffer as SharedArrayBuffer, ...(prepare ? { prepare } : {}) };
     this.worker = new Worker(__OLF_WORKER_SOURCE__, {
       eval: true,
       name: 'otel-lambda-flush-extension',
-      workerData: { shared: this.shared.buffer },
+      workerData: data,
       // The worker needs no preloads (e.g. instrumentation hooks): keep its boot light.
       execArgv: [],
       stdout: false,
       stderr: false,
     });
-    __T('new Worker end');
     this.worker.unref();
     this.worker.on('message', (m: FromWorker) => this.receive(m));
     this.worker.on('error', (err) => {
@@ -109,8 +111,25 @@ export class ExtensionBridge {
    * calls return the first outcome. Returns true when registered.
    */
   register(config: WorkerConfig, timeoutMs: number): boolean {
-    __T('register() called');
-    if (!this.configure(config)) return this.current === 'registered';
+    this.configure(config);
+    return this.waitRegistered(timeoutMs);
+  }
+
+  /**
+   * Sends the configuration (once): the worker registers in the background. Pair with
+   * {@link waitRegistered}, which must run before the runtime's first `/next`.
+   */
+  start(config: WorkerConfig): void {
+    this.configure(config);
+  }
+
+  /**
+   * Blocks the calling thread until the registration begun by {@link start} succeeded, failed,
+   * or `timeoutMs` passed (then the worker is told to never hold an invoke). Returns the known
+   * outcome at once when it is already settled. Returns true when registered.
+   */
+  waitRegistered(timeoutMs: number): boolean {
+    if (!this.configured || this.current !== 'booting') return this.current === 'registered';
     const until = performance.now() + timeoutMs;
     // Bounded: each wait ends on a state change or on the remaining time.
     while (Atomics.load(this.shared, SLOT_STATE) === STATE_BOOTING) {
@@ -118,7 +137,6 @@ export class ExtensionBridge {
       if (left <= 0) break;
       Atomics.wait(this.shared, SLOT_STATE, STATE_BOOTING, left);
     }
-    __T('register() woke');
     return this.settle(timeoutMs);
   }
 

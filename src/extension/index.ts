@@ -1,27 +1,18 @@
 // The in-process internal extension, main-thread entry points: boot the worker early (at import),
 // register late (when the handler is wrapped), fall back to flushing before the response when
 // registration is not possible.
-import { writeSync as __ws } from 'node:fs';
-const __T = (l: string): void => { if (process.env.OLF_COLD_TRACE) __ws(2, `TRACE ${(performance.timeOrigin + performance.now()).toFixed(1)} ${l}\n`); };
 import { warn, warnOnce } from '../diag.js';
 import { addShutdownHook } from '../lifecycle/shutdown.js';
-import { ExtensionBridge } from './bridge.js';
+import type { ExtensionBridge } from './bridge.js';
+import { bootOnImport, bootWorker } from './early-boot.js';
+import { slot } from './slot.js';
 import type { LoggerProvider } from '@opentelemetry/api-logs';
 import { forwardLogs } from './log-forwarder.js';
-import { envBoolean, type ResolvedExtensionOptions } from './options.js';
+import type { ResolvedExtensionOptions } from './options.js';
 import { PlatformTelemetry, type PlatformProviders } from './platform-metrics.js';
 import type { WorkerConfig } from './worker/protocol.js';
 
 export type { ExtensionBridge, ExtensionState, ExtensionStats } from './bridge.js';
-
-// One worker per process, even when two copies of the library (ESM + CJS, two bundles) load.
-const KEY = Symbol.for('otel-lambda-flush.extension');
-type Slot = { bridge?: ExtensionBridge; platform?: PlatformTelemetry; shutdownWait?: boolean };
-
-function slot(): Slot {
-  const g = globalThis as unknown as Record<symbol, Slot | undefined>;
-  return (g[KEY] ??= {});
-}
 
 /** The extension worker of this process, if one was booted. */
 export function currentExtension(): ExtensionBridge | undefined {
@@ -69,28 +60,24 @@ export function installLastReportWait(bridge: ExtensionBridge): void {
 }
 
 /** Boots the worker (idempotent). Registration waits for {@link connectExtension}. */
-export function bootExtension(): ExtensionBridge {
+export function bootExtension(env: NodeJS.ProcessEnv = process.env): ExtensionBridge {
   const s = slot();
-  if (!s.bridge) {
-    s.bridge = new ExtensionBridge();
-    s.bridge.onWarn = (m) => warn(m);
+  const bridge = bootWorker(env);
+  // A worker booted by the early-boot module has no diag wiring yet (it must not import
+  // OpenTelemetry); its messages are only read once module loading is over, after this.
+  if (!s.warnWired) {
+    s.warnWired = true;
+    bridge.onWarn = (m) => warn(m);
   }
-  return s.bridge;
+  return bridge;
 }
 
 /**
  * Called when the library is imported: with `OTEL_LAMBDA_EXTENSION=true` inside Lambda, boots
- * the worker so its start-up (~40 ms) overlaps the function's other imports. Does nothing else.
+ * the worker so its start-up overlaps the function's other imports. Does nothing else.
  */
 export function startExtensionOnImport(env: NodeJS.ProcessEnv = process.env): void {
-  __T(`import origin=${performance.timeOrigin.toFixed(1)}`);
-  if (!env.AWS_LAMBDA_RUNTIME_API) return;
-  if (envBoolean(env, 'OTEL_LAMBDA_EXTENSION') !== true) return;
-  try {
-    bootExtension();
-  } catch (err) {
-    warn(`extension worker could not start: ${err instanceof Error ? err.message : String(err)}`);
-  }
+  bootOnImport(env);
 }
 
 /** The worker configuration for these options and this environment. */
@@ -120,18 +107,27 @@ export function workerConfig(options: ResolvedExtensionOptions, env: NodeJS.Proc
   };
 }
 
+/** A registration under way: {@link PendingExtension.finish} blocks until it settled. */
+export interface PendingExtension {
+  bridge: ExtensionBridge;
+  /**
+   * Blocks (at most `registrationTimeoutMs` from the call) until the worker registered; warns
+   * once and returns false when it failed or timed out. Idempotent.
+   */
+  finish(): boolean;
+}
+
 /**
- * Called when the handler is wrapped (the end of module loading, before the runtime's first
- * `/next`): boots the worker if needed and blocks for its registration, at most
- * `registrationTimeoutMs`. `invokeWanted` false registers for no event (SIGTERM and the Telemetry
- * API only). Returns the bridge when registered; otherwise warns once and returns
- * undefined (the caller flushes before the response). Never throws.
+ * Boots the worker if needed and sends it the configuration, without waiting: the worker
+ * registers while the calling thread goes on. `invokeWanted` false registers for no event
+ * (SIGTERM and the Telemetry API only). Returns undefined (after one warning) when the
+ * extension cannot run here: the caller flushes before the response. Never throws.
  */
-export function connectExtension(
+export function beginExtension(
   options: ResolvedExtensionOptions,
   env: NodeJS.ProcessEnv = process.env,
   invokeWanted = true,
-): ExtensionBridge | undefined {
+): PendingExtension | undefined {
   const config = workerConfig(options, env, invokeWanted);
   if (!config) {
     warnOnce('extension-no-runtime-api', 'extension requested but AWS_LAMBDA_RUNTIME_API is not set (not in Lambda): flushing before the response');
@@ -143,18 +139,42 @@ export function connectExtension(
       'Lambda Managed Instances (AWS_LAMBDA_MAX_CONCURRENCY set) do not allow INVOKE registration: the extension serves SIGTERM and the Telemetry API only; flushing before the response',
     );
   }
+  const early = slot().bootError;
+  if (early !== undefined) {
+    warnOnce('extension-failed', `extension worker could not start (${early}): flushing before the response`);
+    return undefined;
+  }
   let bridge: ExtensionBridge;
   try {
-    bridge = bootExtension();
+    bridge = bootExtension(env);
   } catch (err) {
     warnOnce('extension-failed', `extension worker could not start (${err instanceof Error ? err.message : String(err)}): flushing before the response`);
     return undefined;
   }
-  if (!bridge.register(config, options.registrationTimeoutMs)) {
-    warnOnce('extension-failed', 'extension registration failed or timed out: flushing before the response');
-    return undefined;
-  }
-  return bridge;
+  bridge.start(config);
+  return {
+    bridge,
+    finish: () => {
+      if (bridge.waitRegistered(options.registrationTimeoutMs)) return true;
+      warnOnce('extension-failed', 'extension registration failed or timed out: flushing before the response');
+      return false;
+    },
+  };
+}
+
+/**
+ * Called when the handler is wrapped (the end of module loading, before the runtime's first
+ * `/next`): {@link beginExtension}, then blocks for the registration, at most
+ * `registrationTimeoutMs`. Returns the bridge when registered; otherwise warns once and
+ * returns undefined (the caller flushes before the response). Never throws.
+ */
+export function connectExtension(
+  options: ResolvedExtensionOptions,
+  env: NodeJS.ProcessEnv = process.env,
+  invokeWanted = true,
+): ExtensionBridge | undefined {
+  const pending = beginExtension(options, env, invokeWanted);
+  return pending?.finish() ? pending.bridge : undefined;
 }
 
 /** Test helper: stops the worker and forgets it, so the next boot starts afresh. */
@@ -164,5 +184,7 @@ export async function resetExtensionForTests(): Promise<void> {
   s.bridge = undefined;
   s.platform = undefined;
   s.shutdownWait = undefined;
+  s.bootError = undefined;
+  s.warnWired = undefined;
   await b?.terminate();
 }

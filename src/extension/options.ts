@@ -1,4 +1,5 @@
 import { diag } from '@opentelemetry/api';
+import { DEFAULT_TELEMETRY_HOST, DEFAULT_TELEMETRY_PORT } from './defaults.js';
 
 /** Options of the in-process internal extension (see the README's "After the response"). */
 export interface ExtensionOptions {
@@ -42,9 +43,8 @@ export interface ResolvedExtensionOptions {
   };
 }
 
-/** Default Telemetry API listener host and port. */
-export const DEFAULT_TELEMETRY_HOST = 'sandbox.localdomain';
-export const DEFAULT_TELEMETRY_PORT = 4243;
+/** Default Telemetry API listener host and port (defined in defaults.ts, shared with the early boot). */
+export { DEFAULT_TELEMETRY_HOST, DEFAULT_TELEMETRY_PORT };
 
 // Telemetry API limits (values outside are refused by Lambda, so they are clamped here).
 const LIMITS = {

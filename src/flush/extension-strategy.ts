@@ -1,7 +1,7 @@
 // The extension's branch of chooseStrategy(): connect the extension when it is enabled, wire
 // the Telemetry API into metrics and the SIGTERM path, and build the strategy of the mode.
 import { warnOnce } from '../diag.js';
-import { attachPlatform, connectExtension, currentPlatform, installLastReportWait } from '../extension/index.js';
+import { attachPlatform, beginExtension, currentPlatform, installLastReportWait } from '../extension/index.js';
 import { resolveExtensionOptions } from '../extension/options.js';
 import type { ResolvedOptions } from '../options.js';
 import { processState } from '../state.js';
@@ -33,27 +33,34 @@ export function chooseExtensionStrategy(options: ResolvedOptions): FlushStrategy
   // Only after-response / periodic / adaptive hold invokes; `sync` registers for no event and
   // keeps the extension for SIGTERM and the Telemetry API.
   const resolved = resolveExtensionOptions(options.extension);
-  const bridge = connectExtension(resolved, process.env, mode !== 'sync');
-  let observe: ((end: InvokeEnd) => void) | undefined;
-  if (bridge) {
-    if (bridge.subscribed) {
-      attachPlatform(
-        bridge,
-        { meterProvider: options.meterProvider, tracerProvider: options.tracerProvider, loggerProvider: options.loggerProvider },
-        resolved.telemetry?.forwardLogs ?? false,
-      );
-    }
-    observe = (end) => {
-      bridge.lastInvokeId = end.requestId;
-      currentPlatform()?.invocationEnded(end.spanContext);
-    };
-    installLastReportWait(bridge);
-  }
-  const gate: InvokeGateLike | undefined = bridge?.gating ? bridge : undefined;
+  const pending = beginExtension(resolved, process.env, mode !== 'sync');
+  if (!pending) return byMode(options, undefined, undefined);
+  const bridge = pending.bridge;
+  // The worker registers while the rest of module loading runs; the wait for it is a microtask
+  // queued now. It runs after the work already queued (such as setupTelemetry()'s SDK loading,
+  // which then overlaps the worker's boot) and before the runtime client can call its first
+  // /next, which only happens after module loading returned, later in the same queue. The
+  // strategy reads the outcome live at each invoke (`gating`), so it can be built now.
+  queueMicrotask(() => {
+    if (!pending.finish() || !bridge.subscribed) return;
+    attachPlatform(
+      bridge,
+      { meterProvider: options.meterProvider, tracerProvider: options.tracerProvider, loggerProvider: options.loggerProvider },
+      resolved.telemetry?.forwardLogs ?? false,
+    );
+  });
+  const observe = (end: InvokeEnd): void => {
+    bridge.lastInvokeId = end.requestId;
+    currentPlatform()?.invocationEnded(end.spanContext);
+  };
+  installLastReportWait(bridge);
+  // Holds invokes only once registered for INVOKE; before (or without) that, it flushes before
+  // the response and its `done` does nothing.
+  const gate: InvokeGateLike = bridge;
   const strategy = byMode(options, gate, observe);
   // A timed-out invoke's platform.report never reaches this process (Lambda resets it), so the
-  // deadline guard is where the timeout is counted.
-  if (strategy && bridge?.subscribed) strategy.onDeadline = (requestId) => currentPlatform()?.invocationTimedOut(requestId);
+  // deadline guard is where the timeout is counted (once the Telemetry API is attached).
+  if (strategy) strategy.onDeadline = (requestId) => currentPlatform()?.invocationTimedOut(requestId);
   return strategy;
 }
 

@@ -1,9 +1,10 @@
 // Entry of the extension worker thread. Bundled into one script (scripts/worker-source.mjs) and
 // started with `new Worker(source, { eval: true })`. Imports node builtins and its own files only:
 // its boot time is paid by every cold start.
-import { writeSync as __ws } from 'node:fs';
-const __T = (l: string): void => { if (process.env.OLF_COLD_TRACE) __ws(2, `TRACE ${(performance.timeOrigin + performance.now()).toFixed(1)} ${l}\n`); };
+import { lookup } from 'node:dns';
+import { isIP } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
+import { DEFAULT_TELEMETRY_HOST } from '../defaults.js';
 import { ExtensionsApi } from './extensions-api.js';
 import { InvokeGate } from './gate.js';
 import {
@@ -17,12 +18,13 @@ import {
   type FromWorker,
   type ToWorker,
   type WorkerConfig,
+  type WorkerData,
 } from './protocol.js';
 import { BODY_SLACK_BYTES, startTelemetryListener, type TelemetryListener } from './telemetry-listener.js';
 
-__T('worker first line');
 const port = parentPort;
-const shared = new Int32Array((workerData as { shared: SharedArrayBuffer }).shared);
+const data = workerData as WorkerData;
+const shared = new Int32Array(data.shared);
 const gate = new InvokeGate();
 let abandoned = false;
 let configured = false;
@@ -46,48 +48,81 @@ function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-async function boot(config: WorkerConfig): Promise<void> {
-  const api = new ExtensionsApi(config.runtimeApi);
-  const t = config.telemetry;
-  __T('worker boot()');
-  if (t) {
-    const listen = (host: string): Promise<TelemetryListener> =>
-      startTelemetryListener({
-        host,
-        port: t.port,
-        maxBodyBytes: 2 * t.buffering.maxBytes + BODY_SLACK_BYTES,
-        bodyTimeoutMs: t.bodyTimeoutMs,
-        onEvents: (events) => post({ type: 'telemetry', events }),
-      });
-    try {
-      listener = await listen(t.host);
-    } catch (err) {
-      __T('listen failed ' + String((err as {code?: unknown}).code));
-      // Outside Lambda the sandbox name does not resolve; the test kit delivers it to loopback.
-      const code = (err as { code?: unknown }).code;
-      if (t.host === 'sandbox.localdomain' && (code === 'ENOTFOUND' || code === 'EAI_AGAIN')) {
-        listener = await listen('127.0.0.1').catch(() => undefined);
-      }
-      if (!listener) post({ type: 'warn', message: `Telemetry API listener could not listen on ${t.host}:${t.port}: ${message(err)}` });
-    }
+// Name lookups started ahead of the configuration (at most a handful of hosts per process).
+const lookups = new Map<string, Promise<{ address?: string; error?: unknown }>>();
+
+/** Resolves `host` once (an IP address as is); never rejects. */
+function resolveHost(host: string): Promise<{ address?: string; error?: unknown }> {
+  if (isIP(host) !== 0) return Promise.resolve({ address: host });
+  let p = lookups.get(host);
+  if (!p) {
+    p = new Promise((resolve) => {
+      lookup(host, (error, address) => resolve(error ? { error } : { address }));
+    });
+    lookups.set(host, p);
   }
-  __T('listener ready');
+  return p;
+}
+
+// Start the listener host's lookup now, while the main thread still loads modules: outside
+// Lambda `sandbox.localdomain` does not resolve, and finding that out takes a DNS round trip.
+if (data.prepare) {
+  void resolveHost(data.prepare.host);
+}
+
+/**
+ * Binds the Telemetry API listener on the address `host` resolves to (what `listen(port, host)`
+ * would do), or on loopback when the sandbox name does not resolve (outside Lambda: the test
+ * kit delivers to 127.0.0.1). Never rejects.
+ */
+async function bindListener(t: NonNullable<WorkerConfig['telemetry']>): Promise<{ listener?: TelemetryListener; error?: unknown }> {
+  const resolved = await resolveHost(t.host);
+  let address = resolved.address;
+  if (address === undefined) {
+    const code = (resolved.error as { code?: unknown }).code;
+    if (t.host !== DEFAULT_TELEMETRY_HOST || (code !== 'ENOTFOUND' && code !== 'EAI_AGAIN')) return { error: resolved.error };
+    address = '127.0.0.1';
+  }
+  try {
+    const listener = await startTelemetryListener({
+      host: address,
+      port: t.port,
+      maxBodyBytes: 2 * t.buffering.maxBytes + BODY_SLACK_BYTES,
+      bodyTimeoutMs: t.bodyTimeoutMs,
+      onEvents: (events) => post({ type: 'telemetry', events }),
+    });
+    return { listener };
+  } catch (error) {
+    return { error };
+  }
+}
+
+async function boot(config: WorkerConfig): Promise<void> {
+  const t = config.telemetry;
   if (abandoned) {
-    await listener?.close();
     signal(STATE_FAILED);
     return;
   }
-  try {
-    __T('register sent');
-    await api.register(config.name, config.invoke ? ['INVOKE'] : []);
-  } catch (err) {
+  const api = new ExtensionsApi(config.runtimeApi);
+  // The registration request goes out first; the listener is bound while it is answered.
+  const registering = api.register(config.name, config.invoke ? ['INVOKE'] : []).then(
+    () => undefined,
+    (err: unknown) => ({ err }),
+  );
+  const [refused, bound] = await Promise.all([registering, t ? bindListener(t) : undefined]);
+  if (t && bound && !bound.listener) {
+    post({ type: 'warn', message: `Telemetry API listener could not listen on ${t.host}:${t.port}: ${message(bound.error)}` });
+  }
+  listener = bound?.listener;
+  if (refused) {
     await listener?.close();
     listener = undefined;
     signal(STATE_FAILED);
-    post({ type: 'ready', registered: false, invoke: false, subscribed: false, error: message(err) });
+    post({ type: 'ready', registered: false, invoke: false, subscribed: false, error: message(refused.err) });
     return;
   }
-  __T('register 200');
+  // Registered: from here on the event loop must run (an INVOKE registration without
+  // /event/next polls would hold every invoke), whatever the main thread decided meanwhile.
   let subscribed = false;
   if (t && listener) {
     try {
@@ -99,7 +134,6 @@ async function boot(config: WorkerConfig): Promise<void> {
       listener = undefined;
     }
   }
-  __T('subscribed; signalling');
   signal(STATE_REGISTERED, (config.invoke ? FLAG_INVOKE : 0) | (subscribed ? FLAG_TELEMETRY : 0), listener?.port ?? 0);
   post({ type: 'ready', registered: true, invoke: config.invoke, subscribed, ...(listener ? { telemetryPort: listener.port } : {}) });
   await eventLoop(api, config);
@@ -115,7 +149,6 @@ async function eventLoop(api: ExtensionsApi, config: WorkerConfig): Promise<void
   for (;;) {
     let event;
     try {
-      __T('event/next sent');
       event = await api.next();
       failures = 0;
     } catch (err) {
@@ -137,7 +170,6 @@ async function eventLoop(api: ExtensionsApi, config: WorkerConfig): Promise<void
 port?.on('message', (msg: ToWorker) => {
   switch (msg.type) {
     case 'configure':
-      __T('configure received');
       if (configured) return;
       configured = true;
       boot(msg.config).catch((err: unknown) => {

@@ -20,6 +20,15 @@ export const FLAG_INVOKE = 1;
 /** Telemetry API subscription accepted. */
 export const FLAG_TELEMETRY = 2;
 
+/**
+ * `workerData` of the worker. `prepare.host`: the Telemetry API listener host the environment
+ * asks for, looked up while the main thread is still loading modules.
+ */
+export interface WorkerData {
+  shared: SharedArrayBuffer;
+  prepare?: { host: string };
+}
+
 /** Buffering of the Telemetry API subscription, always sent explicitly. */
 export interface TelemetryBuffering {
   maxItems: number;
