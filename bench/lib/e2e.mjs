@@ -17,6 +17,12 @@ function simOptions(row, fnInfo, rx, extra = {}) {
   };
 }
 
+/** Cold starts run without --expose-gc: only the memory probe needs it, and it slows worker start-up (Lambda does not set it). */
+function withoutExposeGc(options) {
+  const nodeOptions = (options.env.NODE_OPTIONS ?? '').split(' ').filter((f) => f && f !== '--expose-gc').join(' ');
+  return { ...options, env: { ...options.env, NODE_OPTIONS: nodeOptions } };
+}
+
 function message(error) {
   return String(error?.message ?? error).split('\n')[0].slice(0, 200);
 }
@@ -40,7 +46,7 @@ export async function measureColdStarts({ LambdaSimulator, rx, rows, functions, 
       rx.clear();
       let sim;
       try {
-        sim = await LambdaSimulator.start(simOptions(row, functions[row.fn], rx));
+        sim = await LambdaSimulator.start(withoutExposeGc(simOptions(row, functions[row.fn], rx)));
         const init = sim.inits?.[0]?.initDurationMs;
         const r = await sim.invoke({ bench: 'cold', i });
         res.invokes++;
