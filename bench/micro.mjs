@@ -1,12 +1,14 @@
 // In-process per-invoke cost of the wrappers around a no-op handler, export stubbed out.
-// Run by bench/run.mjs under Node 24 as a child: `node micro.mjs <sdk|api-only> <timeMs>`;
+// Run by bench/run.mjs under Node 24 as a child: `node micro.mjs <sdk|api-only> <timeMs> [task]`;
 // prints one JSON line. `sdk`: global tracer + meter providers with the default processors
 // (BatchSpanProcessor, periodic metric reader) and no-op exporters, so each invoke's flush runs
 // the SDK's real flush path without network. `api-only`: no SDK registered (API no-ops).
 import { context, metrics, trace } from '@opentelemetry/api';
 import { Bench } from 'tinybench';
 
-const [mode = 'sdk', timeArg = '1000'] = process.argv.slice(2);
+// Optional third argument: measure only the tasks whose name contains it (the bench runs each
+// wrapper in a process of its own, so one's garbage and JIT state do not weigh on another).
+const [mode = 'sdk', timeArg = '1000', only = ''] = process.argv.slice(2);
 const time = Math.max(50, Number(timeArg) || 1000);
 process.env.AWS_EXECUTION_ENV ??= 'AWS_Lambda_nodejs24.x';
 
@@ -78,6 +80,7 @@ if (mode === 'sdk') {
   }
 }
 
+for (const name of Object.keys(tasks)) if (only && !name.includes(only)) delete tasks[name];
 const results = {};
 const bench = new Bench({ time, warmupTime: Math.min(300, time / 2) });
 for (const [name, fn] of Object.entries(tasks)) bench.add(name, () => fn({}, lambdaContext()));
