@@ -148,7 +148,9 @@ export function beginExtension(
   try {
     bridge = bootExtension(env);
   } catch (err) {
-    warnOnce('extension-failed', `extension worker could not start (${err instanceof Error ? err.message : String(err)}): flushing before the response`);
+    // Remember the failure: later wraps fall back at once instead of trying a new Worker each time.
+    slot().bootError = err instanceof Error ? err.message : String(err);
+    warnOnce('extension-failed', `extension worker could not start (${slot().bootError}): flushing before the response`);
     return undefined;
   }
   bridge.start(config);
