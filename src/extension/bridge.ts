@@ -6,6 +6,7 @@ import {
   FLAG_TELEMETRY,
   SLOT_COUNT,
   SLOT_FLAGS,
+  SLOT_REFUSED_STATUS,
   SLOT_STATE,
   SLOT_TELEMETRY_PORT,
   STATE_BOOTING,
@@ -49,6 +50,8 @@ export class ExtensionBridge {
   private readonly worker: Worker;
   private readonly shared = new Int32Array(new SharedArrayBuffer(SLOT_COUNT * 4));
   private current: ExtensionState = 'booting';
+  /** Why registration failed, for the wrap-time warning (e.g. `refused with HTTP 403`). */
+  failure: string | undefined;
   private configured = false;
   private flags = 0;
   private port = 0;
@@ -170,11 +173,14 @@ export class ExtensionBridge {
     if (state === STATE_BOOTING) {
       this.post({ type: 'abandon' });
       this.current = 'failed';
+      this.failure = `did not complete within ${timeoutMs} ms`;
       this.onWarn(`extension registration did not complete within ${timeoutMs} ms`);
       return false;
     }
     if (state !== STATE_REGISTERED) {
       this.current = 'failed';
+      const status = Atomics.load(this.shared, SLOT_REFUSED_STATUS);
+      this.failure = status > 0 ? `refused with HTTP ${status}` : 'failed';
       return false;
     }
     this.flags = Atomics.load(this.shared, SLOT_FLAGS);

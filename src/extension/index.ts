@@ -158,7 +158,7 @@ export function beginExtension(
     bridge,
     finish: () => {
       if (bridge.waitRegistered(options.registrationTimeoutMs)) return true;
-      warnOnce('extension-failed', 'extension registration failed or timed out: flushing before the response');
+      warnOnce('extension-failed', `extension registration ${bridge.failure ?? 'failed'}: flushing before the response`);
       return false;
     },
   };

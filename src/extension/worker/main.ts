@@ -5,12 +5,13 @@ import { lookup } from 'node:dns';
 import { isIP } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import { DEFAULT_TELEMETRY_HOST } from '../defaults.js';
-import { ExtensionsApi } from './extensions-api.js';
+import { ExtensionsApi, ExtensionsApiError } from './extensions-api.js';
 import { InvokeGate } from './gate.js';
 import {
   FLAG_INVOKE,
   FLAG_TELEMETRY,
   SLOT_FLAGS,
+  SLOT_REFUSED_STATUS,
   SLOT_STATE,
   SLOT_TELEMETRY_PORT,
   STATE_FAILED,
@@ -117,6 +118,9 @@ async function boot(config: WorkerConfig): Promise<void> {
   if (refused) {
     await listener?.close();
     listener = undefined;
+    // The status goes out with the signal: the loading thread warns with it before its event
+    // loop (and so the 'ready' message below) runs again.
+    if (refused.err instanceof ExtensionsApiError) Atomics.store(shared, SLOT_REFUSED_STATUS, refused.err.status);
     signal(STATE_FAILED);
     post({ type: 'ready', registered: false, invoke: false, subscribed: false, error: message(refused.err) });
     return;

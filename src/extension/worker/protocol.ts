@@ -7,6 +7,8 @@ export const SLOT_STATE = 0;
 export const SLOT_TELEMETRY_PORT = 1;
 /** Bit flags, see FLAG_*. */
 export const SLOT_FLAGS = 2;
+/** HTTP status of a refused registration (0: not refused, or no HTTP answer). */
+export const SLOT_REFUSED_STATUS = 3;
 /** Number of Int32 slots. */
 export const SLOT_COUNT = 4;
 

@@ -202,7 +202,7 @@ describe('beginExtension() / chooseExtensionStrategy() at wrap time', () => {
     expect(b.finish()).toBe(false);
     expect(a.bridge.gating).toBe(false);
     expect(consoleWarns).toHaveLength(1);
-    expect(consoleWarns[0]).toMatch(/registration failed or timed out: flushing before the response/);
+    expect(consoleWarns[0]).toMatch(/registration did not complete within 100 ms: flushing before the response/);
   });
 
   it('refused: connectExtension() returns undefined with one console warning', async () => {
@@ -213,7 +213,7 @@ describe('beginExtension() / chooseExtensionStrategy() at wrap time', () => {
     expect(ext.connectExtension(options, env)).toBeUndefined();
     expect(ext.connectExtension(options, env)).toBeUndefined();
     expect(consoleWarns).toHaveLength(1);
-    expect(consoleWarns[0]).toMatch(/registration failed or timed out/);
+    expect(consoleWarns[0]).toMatch(/registration refused with HTTP 403: flushing before the response/);
   });
 
   it('chooseExtensionStrategy() returns without blocking; the wait runs in a queued microtask', async () => {
