@@ -45,6 +45,9 @@ afterEach(async () => {
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
+/** Configuration warnings go to the diag logger when one is registered (as here), else the console. */
+const said = () => [...consoleWarns, ...diagWarns];
+
 describe('extension worker cannot start', () => {
   it('at import: silent then; at wrap: one warning, sync flushing, no second boot attempt', async () => {
     process.env.AWS_LAMBDA_RUNTIME_API = '127.0.0.1:9';
@@ -54,8 +57,7 @@ describe('extension worker cannot start', () => {
     // Importing the library boots the worker (which throws here): nothing may escape or be said yet.
     const lib = await import('../../../src/index.js');
     expect(fake.constructed).toBe(1);
-    expect(consoleWarns).toEqual([]);
-    expect(diagWarns).toEqual([]);
+    expect(said()).toEqual([]);
 
     const m = memoryTracing();
     const flushesSeen: number[] = [];
@@ -64,11 +66,11 @@ describe('extension worker cannot start', () => {
       flushesSeen.push(m.flushes);
       return 'ok';
     }, options) as unknown as Handler;
-    expect(consoleWarns).toHaveLength(1);
-    expect(consoleWarns[0]).toMatch(/extension worker could not start \(worker boom\): flushing before the response/);
+    expect(said()).toHaveLength(1);
+    expect(said()[0]).toMatch(/extension worker could not start \(worker boom\): flushing before the response/);
     // A second wrapper reports nothing more and does not try to boot again.
     const h2 = lib.withFlush(async () => 'ok2', options) as unknown as Handler;
-    expect(consoleWarns).toHaveLength(1);
+    expect(said()).toHaveLength(1);
     expect(fake.constructed).toBe(1);
 
     // Sync fallback: the flush has happened by the time the result is handed back.
@@ -78,7 +80,7 @@ describe('extension worker cannot start', () => {
     expect(m.spans()).toHaveLength(1);
     expect(await h2({}, fakeContext())).toBe('ok2');
     expect(m.flushes).toBe(2);
-    expect(consoleWarns).toHaveLength(1);
+    expect(said()).toHaveLength(1);
   });
 
   it('extension enabled in code only (no early boot): the wrap-time boot failure is reported once, sync flushing', async () => {
@@ -94,8 +96,8 @@ describe('extension worker cannot start', () => {
     lib.withFlush(async () => 'ok', options);
     // The failure is remembered: the second wrap does not try another Worker.
     expect(fake.constructed).toBe(1);
-    expect(consoleWarns).toHaveLength(1);
-    expect(consoleWarns[0]).toMatch(/extension worker could not start \(worker boom\)/);
+    expect(said()).toHaveLength(1);
+    expect(said()[0]).toMatch(/extension worker could not start \(worker boom\)/);
     expect(await h({}, fakeContext())).toBe('ok');
     expect(m.flushes).toBe(1);
   });
