@@ -17,8 +17,11 @@ export interface LazyExporterTarget<T> {
   forceFlush?(): Promise<void>;
 }
 
-/** The wrapper: every method present. */
-export type LazyExporter<T> = Required<LazyExporterTarget<T>>;
+/** The wrapper: every method present, plus `preload()`. */
+export type LazyExporter<T> = Required<LazyExporterTarget<T>> & {
+  /** Starts loading the real exporter now (idempotent); a failed load is reported at the first export. */
+  preload(): void;
+};
 
 /** `ExportResultCode.FAILED` of @opentelemetry/core. */
 const FAILED = 1;
@@ -50,6 +53,9 @@ export function lazyExporter<T, X extends object = object>(load: () => Promise<L
           fail(error);
         }
       }, fail);
+    },
+    preload() {
+      get().catch(() => undefined);
     },
     // Never loaded: nothing was exported, so there is nothing to flush or shut down.
     async shutdown() {

@@ -122,6 +122,10 @@ async function build(options: SetupTelemetryOptions, env: NodeJS.ProcessEnv): Pr
     want.logs ? import('@opentelemetry/sdk-logs') : undefined,
   ]);
 
+  // The lazy exporters, preloaded once module loading is over (see below).
+  const lazies: Array<{ preload(): void }> = [];
+  const keep = <E extends { preload(): void }>(e: E): E => (lazies.push(e), e);
+
   const resource = resources.defaultResource().merge(resources.resourceFromAttributes(resolveResourceAttributes(env, options.resourceAttributes, options.serviceName)));
   const telemetry: Telemetry = { shutdown: async () => {} };
 
@@ -129,7 +133,7 @@ async function build(options: SetupTelemetryOptions, env: NodeJS.ProcessEnv): Pr
     const config = exporterConfig('/v1/traces', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
     const exporter = countingExporter(
       'traces',
-      lazyExporter(async () => new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter(config)),
+      keep(lazyExporter(async () => new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter(config))),
     );
     const processor = new traceSdk.BatchSpanProcessor({
       exporter,
@@ -149,7 +153,7 @@ async function build(options: SetupTelemetryOptions, env: NodeJS.ProcessEnv): Pr
     const config = exporterConfig('/v1/metrics', 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT');
     const exporter = countingExporter(
       'metrics',
-      lazyExporter(
+      keep(lazyExporter(
         async () => {
           const m = await import('@opentelemetry/exporter-metrics-otlp-http');
           return new m.OTLPMetricExporter({ ...config, temporalityPreference: m.AggregationTemporalityPreference.DELTA });
@@ -157,7 +161,7 @@ async function build(options: SetupTelemetryOptions, env: NodeJS.ProcessEnv): Pr
         // Read by the reader at construction, before any load: what OTLPMetricExporter does
         // with the delta preference and its default aggregation.
         deltaSelectors(metricSdk),
-      ),
+      )),
     );
     const interval = options.metricExportIntervalMs ?? envInt('OTEL_METRIC_EXPORT_INTERVAL', 60_000, env);
     const reader = new metricSdk.PeriodicExportingMetricReader({
@@ -171,7 +175,7 @@ async function build(options: SetupTelemetryOptions, env: NodeJS.ProcessEnv): Pr
     const config = exporterConfig('/v1/logs', 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT');
     const exporter = countingExporter(
       'logs',
-      lazyExporter(async () => new (await import('@opentelemetry/exporter-logs-otlp-http')).OTLPLogExporter(config)),
+      keep(lazyExporter(async () => new (await import('@opentelemetry/exporter-logs-otlp-http')).OTLPLogExporter(config))),
     );
     telemetry.loggerProvider = new logSdk.LoggerProvider({
       resource,
@@ -187,6 +191,14 @@ async function build(options: SetupTelemetryOptions, env: NodeJS.ProcessEnv): Pr
       ],
     });
   }
+  // Load the exporters as soon as module loading is over: off the cold start (the runtime is
+  // already waiting for its first event), but ready before the first flush needs them, so a
+  // deadline-guard flush on a first invoke does not also pay for loading them.
+  const preload = setTimeout(() => {
+    for (const e of lazies) e.preload();
+  }, 0);
+  preload.unref?.();
+
   // These providers count their pending and in-flight items exactly: the flusher may skip
   // them when both are zero (src/flush/idle.ts).
   const counted = (processState().countedProviders ??= new WeakSet());

@@ -135,4 +135,32 @@ describe('lazyExporter', () => {
     const r2 = await new Promise<{ code: number; error?: Error }>((res) => throwing.export(['x'], res));
     expect(r2).toMatchObject({ code: 1, error: { message: 'sync' } });
   });
+
+  it('preload() loads once ahead of the first export; a failed preload surfaces only as a failed export', async () => {
+    let loads = 0;
+    const exp = lazyExporter<string[]>(async () => {
+      loads++;
+      return { export: (_items, cb) => cb({ code: 0 }), shutdown: async () => {} };
+    });
+    exp.preload();
+    exp.preload();
+    await sleep(1);
+    expect(loads).toBe(1);
+    expect(await new Promise((r) => exp.export(['a'], r))).toEqual({ code: 0 });
+    expect(loads).toBe(1);
+
+    const rejections: unknown[] = [];
+    const onRejection = (e: unknown) => rejections.push(e);
+    process.on('unhandledRejection', onRejection);
+    try {
+      const failing = lazyExporter<string[]>(() => Promise.reject(new Error('no module')));
+      failing.preload();
+      await sleep(5);
+      expect(rejections).toEqual([]);
+      const r = await new Promise<{ code: number; error?: Error }>((res) => failing.export(['x'], res));
+      expect(r).toMatchObject({ code: 1, error: { message: 'no module' } });
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
+  });
 });
