@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LambdaSimulator, OtlpReceiver } from '../../src/testing/index.js';
+import type { LambdaSimulator, OtlpReceiver } from '../../src/testing/index.js';
+import { startPair } from './core-helpers.js';
 
 const taskRoot = fileURLToPath(new URL('../fixtures/triggers/', import.meta.url));
 const events = fileURLToPath(new URL('../fixtures/events/', import.meta.url));
@@ -16,20 +17,12 @@ const UPSTREAM_SPAN = '00f067aa0ba902b7';
 describe('triggers and propagation through the simulator', () => {
   let rx: OtlpReceiver;
   let sim: LambdaSimulator;
+  let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    rx = await OtlpReceiver.start();
-    sim = await LambdaSimulator.start({
-      taskRoot,
-      handler: 'index.handler',
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: rx.url, OTEL_SERVICE_NAME: 'triggers-fixture' },
-    });
+    ({ rx, sim, close } = await startPair('index.handler', { taskRoot, env: { OTEL_SERVICE_NAME: 'triggers-fixture' } }));
   });
-
-  afterAll(async () => {
-    await sim?.close();
-    await rx?.close();
-  });
+  afterAll(() => close?.());
 
   it('API Gateway v2 with a traceparent: a SERVER span in that trace with the HTTP attributes', async () => {
     const event = loadEvent('api-gateway-v2');
@@ -103,20 +96,12 @@ describe('triggers and propagation through the simulator', () => {
 describe('X-Ray propagation through the simulator (OTEL_PROPAGATORS=tracecontext,baggage,xray-lambda)', () => {
   let rx: OtlpReceiver;
   let sim: LambdaSimulator;
+  let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    rx = await OtlpReceiver.start();
-    sim = await LambdaSimulator.start({
-      taskRoot,
-      handler: 'index.handler',
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: rx.url, OTEL_PROPAGATORS: 'tracecontext,baggage,xray-lambda' },
-    });
+    ({ rx, sim, close } = await startPair('index.handler', { taskRoot, env: { OTEL_PROPAGATORS: 'tracecontext,baggage,xray-lambda' } }));
   });
-
-  afterAll(async () => {
-    await sim?.close();
-    await rx?.close();
-  });
+  afterAll(() => close?.());
 
   it('a sampled Lambda-Runtime-Trace-Id becomes the parent', async () => {
     const traceId = 'Root=1-65f1a2b3-0123456789abcdef01234567;Parent=1a2b3c4d5e6f7a8b;Sampled=1';
