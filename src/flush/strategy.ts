@@ -2,12 +2,12 @@
 import type { ResolvedOptions } from '../options.js';
 import { chooseExtensionStrategy } from './extension-strategy.js';
 import { SyncStrategy } from './sync-strategy.js';
-import type { Flusher, FlushStrategy } from './types.js';
+import type { FlushStrategy } from './types.js';
 
 /**
  * Picks the strategy for the resolved options: `sync` unless the extension or a
  * periodic/adaptive mode asks otherwise (src/flush/extension-strategy.ts).
  */
-export function chooseStrategy(options: ResolvedOptions, _flusher?: Flusher): FlushStrategy {
+export function chooseStrategy(options: ResolvedOptions): FlushStrategy {
   return chooseExtensionStrategy(options) ?? new SyncStrategy();
 }

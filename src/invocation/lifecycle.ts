@@ -238,7 +238,7 @@ function passthrough(active: OtelContext): Invocation {
 export function createCore(input: OtelLambdaOptions | undefined): InvocationCore {
   const options = resolveOptions(input);
   const flusher = new ProviderFlusher(() => resolveTargets(options), options.onFlush);
-  const core = new InvocationCore({ options, flusher, strategy: chooseStrategy(options, flusher) });
+  const core = new InvocationCore({ options, flusher, strategy: chooseStrategy(options) });
   const state = processState();
   state.target = core;
   if (options.handleSigterm) installSigtermHandler();
