@@ -1,10 +1,14 @@
-// Library diagnostics. Runtime events go to the OpenTelemetry diag logger (silent unless the
-// user sets one); configuration mistakes go out once per key, on the console when no diag logger
-// is registered, because they are one-off and must be visible in the first run.
-import { diag } from '@opentelemetry/api';
+// Library diagnostics. Runtime events (each flush, each failure) go to the OpenTelemetry diag
+// logger, silent unless the user sets one or OTEL_LOG_LEVEL asks for it; configuration problems
+// and misuse go through the one warning channel (src/config/warnings.ts), visible by default.
+import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
+import type { Env } from './config/env.js';
+import { readVar, VARS } from './config/variables.js';
+import { registeredDiagLogger } from './internals/otel-api.js';
+
+export { warnOnce } from './config/warnings.js';
 
 const PREFIX = 'otel-lambda-flush:';
-const warned = new Set<string>();
 
 export function debug(message: string, ...args: unknown[]): void {
   diag.debug(`${PREFIX} ${message}`, ...args);
@@ -14,22 +18,22 @@ export function warn(message: string, ...args: unknown[]): void {
   diag.warn(`${PREFIX} ${message}`, ...args);
 }
 
-// The API's global registry (the key carries the API's major version): `diag` is set there
-// once the user registered a diag logger.
-const API_REGISTRY = Symbol.for('opentelemetry.js.api.1');
-
-function diagLoggerRegistered(): boolean {
-  const registry = (globalThis as Record<symbol, { diag?: unknown } | undefined>)[API_REGISTRY];
-  return registry?.diag !== undefined;
-}
+const LEVELS: Record<string, DiagLogLevel> = {
+  none: DiagLogLevel.NONE,
+  error: DiagLogLevel.ERROR,
+  warn: DiagLogLevel.WARN,
+  info: DiagLogLevel.INFO,
+  debug: DiagLogLevel.DEBUG,
+  verbose: DiagLogLevel.VERBOSE,
+  all: DiagLogLevel.ALL,
+};
 
 /**
- * Warns once per key (configuration problems): through the user's diag logger when one is
- * registered, else on the console, so it is seen in the first run and never printed twice.
+ * `OTEL_LOG_LEVEL` set and no diag logger registered: registers a console diag logger at that
+ * level (as the OpenTelemetry SDKs do), so the library's runtime events can be seen.
  */
-export function warnOnce(key: string, message: string): void {
-  if (warned.has(key)) return;
-  warned.add(key);
-  if (diagLoggerRegistered()) diag.warn(`${PREFIX} ${message}`);
-  else console.warn(`${PREFIX} ${message}`);
+export function applyLogLevel(env: Env = process.env): void {
+  const level = readVar(env, VARS.logLevel);
+  if (level === undefined || registeredDiagLogger() !== undefined) return;
+  diag.setLogger(new DiagConsoleLogger(), { logLevel: LEVELS[level] ?? DiagLogLevel.INFO, suppressOverrideMessage: true });
 }

@@ -1,18 +1,16 @@
-// Public API of otel-lambda-flush. Re-exports only.
-export type { FlushOutcome, FlushReason, Signal, SignalFlushStatus } from './flush/types.js';
+// Public API of otel-lambda-flush.
+export type { FlushOutcome, FlushReason, Signal, SignalFlushStatus } from './outcome.js';
 export { withFlush, type AnyFn } from './handler/with-flush.js';
 export { otelFlush, type MiddyRequestLike, type OtelFlushMiddleware } from './handler/middy.js';
-export { flushNow } from './invocation/lifecycle.js';
-export type { FlushMode, FlushOptions, OtelLambdaOptions, RequestHookInfo, ResponseHookInfo } from './options.js';
-export type { ExtensionOptions, TelemetryOptions } from './extension/options.js';
+export { flushNow, runShutdown } from './shutdown.js';
+export type { FlushMode, FlushOptions, OtelLambdaOptions, ParentExtractor, RecordContextFinder, RequestHookInfo, ResponseHookInfo } from './config/options.js';
+export type { ExtensionOptions, TelemetryOptions } from './config/extension.js';
 export { setupTelemetry, type SetupTelemetryOptions, type Telemetry } from './providers/setup.js';
-export { runShutdown } from './lifecycle/shutdown.js';
 export { forEachRecord, recordSpan, type RecordSpanOptions, type RecordFailure } from './invocation/records.js';
-export type { TriggerOptions } from './invocation/triggers/types.js';
 export type { PropagationOptions } from './invocation/propagation.js';
+export { OpenSpanProcessor } from './open-spans.js';
 export { PLATFORM_METRICS } from './extension/platform-metrics.js';
 
-// With OTEL_LAMBDA_EXTENSION=true inside Lambda, boot the extension worker now, so its start-up
-// overlaps the function's other imports; registration waits until the handler is wrapped.
-import { startExtensionOnImport } from './extension/index.js';
-startExtensionOnImport();
+// With OTEL_LAMBDA_EXTENSION=true inside Lambda, the extension worker boots when the library is
+// imported, so its start-up overlaps the function's other imports (src/boot.ts).
+import './boot.js';

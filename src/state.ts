@@ -1,37 +1,22 @@
-// Process-wide state shared by every copy of the library loaded in the process (an ESM and a
-// CJS copy, or two bundles): cold start must be taken once, SIGTERM installed once.
-import type { FlushOutcome, FlushReason, Signal } from './flush/types.js';
+// Process-wide state, shared by every copy of the library loaded in this thread (an ESM and a
+// CJS copy, two bundles) under one versioned key. Only what must exist once per process lives
+// here: the cold-start flag, the SIGTERM hook and its flush targets, request ids of open
+// invocations (so nested wrappers pass through, even across copies), the extension's slot, and
+// the export bookkeeping of setupTelemetry(). The state of one invocation never lives here: it
+// belongs to that invocation (src/invocation/, carried in its OpenTelemetry context).
+// A future incompatible shape takes a new key (`.v2`) instead of reading this one.
+import type { FlushOutcome, FlushReason, Signal } from './outcome.js';
 
-/** What the shutdown path and `flushNow` need from the most recently built wrapper. */
+/** What the shutdown path and `flushNow` need from a built wrapper. */
 export interface FlushTarget {
   flush(budgetMs: number, reason: FlushReason): Promise<FlushOutcome>;
   shutdown(budgetMs: number): Promise<FlushOutcome>;
+  /** The providers it flushes, resolved now: two wrappers over the same providers flush once. */
+  providers(): readonly unknown[];
   readonly flushTimeoutMs: number;
   readonly shutdownTimeoutMs: number;
   /** Ends the spans of invocations still open (SIGTERM mid-invoke). */
   endOpenInvocations(reason: string): void;
-}
-
-export interface ProcessState {
-  coldStartTaken: boolean;
-  /** Request ids with an invocation span open, so nested wrappers pass through. */
-  activeRequests: Set<string>;
-  sigtermInstalled: boolean;
-  target?: FlushTarget;
-  shutdownHooks: Array<(budgetMs: number) => Promise<void> | void>;
-  shutdown?: Promise<FlushOutcome | undefined>;
-  /** setupTelemetry() still loading the SDK: the first invoke waits for it. */
-  pendingSetup?: Promise<unknown>;
-  setup?: Promise<unknown>;
-  /** Export results seen by the counting exporters of setupTelemetry(). */
-  health: ExportHealth;
-  /**
-   * Providers built by setupTelemetry(), whose pending / in-flight counts in `health` are
-   * exact. Optional: a state object made by an older copy of the library lacks it.
-   */
-  countedProviders?: WeakSet<object>;
-  /** Signals whose last flush did not finish `ok`: their providers may still hold items. */
-  unsettled?: Record<Signal, boolean>;
 }
 
 /** Counters kept by the exporter wrappers that setupTelemetry() installs. */
@@ -46,25 +31,51 @@ export interface ExportHealth {
   inFlight: Record<Signal, number>;
 }
 
-const KEY = Symbol.for('otel-lambda-flush.process-state');
+export interface ProcessState {
+  coldStartTaken: boolean;
+  /** Request ids with an invocation span open, so nested wrappers pass through. */
+  readonly activeRequests: Set<string>;
+  sigtermInstalled: boolean;
+  /** Every wrapper built in this process: SIGTERM and `flushNow` flush them all. */
+  readonly targets: Set<FlushTarget>;
+  readonly shutdownHooks: Array<(budgetMs: number) => Promise<void> | void>;
+  shutdown?: Promise<FlushOutcome | undefined>;
+  /** setupTelemetry() still loading the SDK: the first invoke waits for it. */
+  pendingSetup?: Promise<unknown>;
+  setup?: Promise<unknown>;
+  /** Export results seen by the counting exporters of setupTelemetry(). */
+  readonly health: ExportHealth;
+  /** Providers built by setupTelemetry(), whose pending / in-flight counts in `health` are exact. */
+  countedProviders: WeakSet<object>;
+  /** Signals whose last flush did not finish `ok`: their providers may still hold items. */
+  unsettled: Record<Signal, boolean>;
+  /** The extension's slot (src/extension/slot.ts gives it its type). */
+  readonly extension: Record<string, unknown>;
+}
 
+const KEY = Symbol.for('otel-lambda-flush.state.v1');
+
+function create(): ProcessState {
+  return {
+    coldStartTaken: false,
+    activeRequests: new Set(),
+    sigtermInstalled: false,
+    targets: new Set(),
+    shutdownHooks: [],
+    health: {
+      failures: { traces: 0, metrics: 0, logs: 0 },
+      lastError: {},
+      pending: { traces: 0, metrics: 0, logs: 0 },
+      inFlight: { traces: 0, metrics: 0, logs: 0 },
+    },
+    countedProviders: new WeakSet(),
+    unsettled: { traces: false, metrics: false, logs: false },
+    extension: {},
+  };
+}
+
+/** This process's (thread's) shared state. */
 export function processState(): ProcessState {
   const g = globalThis as unknown as Record<symbol, ProcessState | undefined>;
-  let s = g[KEY];
-  if (!s) {
-    s = {
-      coldStartTaken: false,
-      activeRequests: new Set(),
-      sigtermInstalled: false,
-      shutdownHooks: [],
-      health: {
-        failures: { traces: 0, metrics: 0, logs: 0 },
-        lastError: {},
-        pending: { traces: 0, metrics: 0, logs: 0 },
-        inFlight: { traces: 0, metrics: 0, logs: 0 },
-      },
-    };
-    g[KEY] = s;
-  }
-  return s;
+  return (g[KEY] ??= create());
 }

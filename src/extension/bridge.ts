@@ -67,7 +67,7 @@ export class ExtensionBridge {
 
   /**
    * Starts the worker. `prepare.host`: the Telemetry API listener host to look up right away,
-   * before {@link register} sends the configuration.
+   * before {@link start} sends the configuration.
    */
   constructor(prepare?: { host: string }) {
     const data: WorkerData = { shared: this.shared.buffer as SharedArrayBuffer, ...(prepare ? { prepare } : {}) };
@@ -109,16 +109,6 @@ export class ExtensionBridge {
   }
 
   /**
-   * Sends the configuration and blocks the calling thread until the worker registered, failed,
-   * or `timeoutMs` passed (then the worker is told to never hold an invoke). Idempotent: later
-   * calls return the first outcome. Returns true when registered.
-   */
-  register(config: WorkerConfig, timeoutMs: number): boolean {
-    this.configure(config);
-    return this.waitRegistered(timeoutMs);
-  }
-
-  /**
    * Sends the configuration (once): the worker registers in the background. Pair with
    * {@link waitRegistered}, which must run before the runtime's first `/next`.
    */
@@ -144,8 +134,8 @@ export class ExtensionBridge {
   }
 
   /**
-   * Like {@link register} without blocking the thread (for callers that can await: ESM top-level
-   * await, tests whose fake Runtime API runs on this same thread).
+   * Like {@link start} + {@link waitRegistered} without blocking the thread (for callers that
+   * can await, e.g. tests whose fake Runtime API runs on this same thread).
    */
   async registerAsync(config: WorkerConfig, timeoutMs: number): Promise<boolean> {
     if (!this.configure(config)) return this.current === 'registered';
@@ -174,8 +164,7 @@ export class ExtensionBridge {
       this.post({ type: 'abandon' });
       this.current = 'failed';
       this.failure = `did not complete within ${timeoutMs} ms`;
-      this.onWarn(`extension registration did not complete within ${timeoutMs} ms`);
-      return false;
+            return false;
     }
     if (state !== STATE_REGISTERED) {
       this.current = 'failed';
@@ -193,11 +182,6 @@ export class ExtensionBridge {
   done(requestId: string): void {
     this.lastInvokeId = requestId;
     if (this.gating) this.post({ type: 'done', requestId });
-  }
-
-  /** Stops holding invokes (the main thread no longer uses the after-response path). */
-  abandon(): void {
-    this.post({ type: 'abandon' });
   }
 
   /** Receives each batch of validated Telemetry API events; returns an unsubscribe function. */

@@ -1,6 +1,6 @@
 // `function` / `extension` Telemetry API records → OpenTelemetry log records (forwardLogs).
 import type { AnyValueMap, LoggerProvider, LogRecord } from '@opentelemetry/api-logs';
-import { globalLoggerProvider } from '../flush/targets.js';
+import { globalLoggerProvider } from '../internals/otel-api.js';
 import type { TelemetryEvent } from './worker/protocol.js';
 
 const SCOPE = 'otel-lambda-flush/logs';

@@ -1,6 +1,6 @@
 // `periodic` and `adaptive`: flush only when due (see modes.ts); the telemetry of the other
 // invokes stays in memory across freezes until the next due flush or SIGTERM.
-import { flushAround, releaseAfterResponse, type InvokeGateLike, type InvokeObserver } from './after-response-strategy.js';
+import { flushAround, NO_LINKS, observeEnd, releaseAfterResponse, type StrategyLinks } from './gate.js';
 import { AdaptiveRule, periodicFlushDue, type AdaptiveSettings, type PeriodicSettings } from './modes.js';
 import type { FlushReason, FlushStrategy, InvokeEnd } from './types.js';
 
@@ -11,9 +11,8 @@ export interface PeriodicStrategyConfig {
   adaptive: AdaptiveSettings;
   /** Items ended since the last flush (0 when unknown: then only time and deadline count). */
   pending: () => number;
-  /** The extension's gate; without one, due flushes run before the response. */
-  gate?: InvokeGateLike;
-  observe?: InvokeObserver;
+  /** The extension's gate and bookkeeping; without a holding gate, due flushes run before the response. */
+  links?: StrategyLinks;
   now?: () => number;
 }
 
@@ -44,11 +43,8 @@ export class PeriodicStrategy implements FlushStrategy {
 
   onInvokeEnd(end: InvokeEnd): Promise<void> {
     const { config } = this;
-    try {
-      config.observe?.(end);
-    } catch {
-      // bookkeeping must not block the flush
-    }
+    const links = config.links ?? NO_LINKS;
+    observeEnd(links, end);
     const now = (config.now ?? Date.now)();
     let why: PeriodicDecision['why'] = 'held';
     let reason: FlushReason | undefined;
@@ -72,10 +68,14 @@ export class PeriodicStrategy implements FlushStrategy {
     }
     this.last = { requestId: end.requestId, flushed: reason !== undefined, why };
     if (reason === undefined) {
-      releaseAfterResponse(end.requestId, config.gate);
+      releaseAfterResponse(end.requestId, links.gate);
       return Promise.resolve();
     }
     this.lastFlushAt = now;
-    return flushAround(end, reason, config.gate);
+    return flushAround(end, reason, links.gate);
+  }
+
+  onDeadline(requestId: string): void {
+    this.config.links?.onDeadline?.(requestId);
   }
 }

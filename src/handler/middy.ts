@@ -11,8 +11,9 @@
 //   ran, so middy's returned promise (and the runtime) waits for it.
 import { context, type Context as OtelContext } from '@opentelemetry/api';
 import type { Context as LambdaContext } from 'aws-lambda';
-import { createCore, type Invocation } from '../invocation/lifecycle.js';
-import type { OtelLambdaOptions } from '../options.js';
+import { createCore } from '../compose.js';
+import type { Invocation } from '../invocation/lifecycle.js';
+import type { OtelLambdaOptions } from '../config/options.js';
 
 /** The part of a middy request this middleware uses (middy 5, 6 and 7). */
 export interface MiddyRequestLike {

@@ -3,8 +3,9 @@
 // every invoke to the shared core.
 import { context } from '@opentelemetry/api';
 import type { Context as LambdaContext } from 'aws-lambda';
-import { createCore, type Invocation, type InvocationCore } from '../invocation/lifecycle.js';
-import type { OtelLambdaOptions } from '../options.js';
+import { createCore } from '../compose.js';
+import type { Invocation, InvocationCore } from '../invocation/lifecycle.js';
+import type { OtelLambdaOptions } from '../config/options.js';
 import { copyRuntimeMarkers, isStreamingHandler, runtimeAcceptsCallbacks, WRAPPED } from './runtime.js';
 
 /** Any function: the handler shapes withFlush accepts (async, callback, streaming). */

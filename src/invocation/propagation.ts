@@ -1,25 +1,25 @@
 // Parent context of the invocation span: W3C (or whatever propagator the app registered)
 // from HTTP headers first, then AWS X-Ray when OTEL_PROPAGATORS asks for it, or a
 // user-supplied extractor instead of all of it.
-import {
-  ROOT_CONTEXT,
-  diag,
-  propagation,
-  trace,
-  type Context as OtelContext,
-  type TextMapGetter,
-} from '@opentelemetry/api';
+import { ROOT_CONTEXT, diag, propagation, trace, type Context as OtelContext, type TextMapGetter } from '@opentelemetry/api';
 import type { Context as LambdaContext } from 'aws-lambda';
+import type { ParentExtractor } from '../config/options.js';
+import { resolvePropagators } from '../config/propagators.js';
+import { warnOnce } from '../config/warnings.js';
+import { invokeStoreTraceId } from '../internals/invoke-store.js';
+import { userCodeFailed } from './user-code.js';
 import { parseTraceparent, parseXRayHeader } from './triggers/trace-headers.js';
 import type { TriggerInfo } from './triggers/types.js';
 
 /** Options of parent-context extraction. */
 export interface PropagationOptions {
   /**
-   * Replaces all built-in extraction when given: its result (or the root context when it
-   * returns `undefined` or throws) is the parent of the invocation span.
+   * Replaces all built-in extraction when given: its result (the root context when it returns
+   * `undefined`) is the parent of the invocation span. When it throws or returns anything but a
+   * Context (a promise, a SpanContext...), one warning is printed and the built-in extraction
+   * applies.
    */
-  extractor?: (event: unknown, context: LambdaContext) => OtelContext | undefined;
+  extractor?: ParentExtractor;
   /**
    * Use an X-Ray parent even when its header says `Sampled=0` (or has no decision).
    * Default `false`: Lambda passes an unsampled X-Ray header to every function without
@@ -33,15 +33,11 @@ export interface PropagationOptions {
    * are left to the globally registered propagator.
    */
   propagators?: readonly string[];
-}
-
-/** The names in `OTEL_PROPAGATORS`, lower-cased; the spec's default when unset or empty. */
-export function propagatorNames(env: NodeJS.ProcessEnv = process.env): string[] {
-  const names = (env.OTEL_PROPAGATORS ?? '')
-    .split(',')
-    .map((n) => n.trim().toLowerCase())
-    .filter((n) => n.length > 0);
-  return names.length > 0 ? names : ['tracecontext', 'baggage'];
+  /**
+   * Invokes overlap in this thread (Lambda Managed Instances): the process-wide
+   * `_X_AMZN_TRACE_ID` belongs to whichever invoke set it last and is never read.
+   */
+  concurrent?: boolean;
 }
 
 /** Header lookup that ignores case (carrier keys are lower-cased by trigger detection). */
@@ -63,20 +59,16 @@ export function extractParentContext(
   options: PropagationOptions,
 ): OtelContext {
   if (options.extractor !== undefined) {
-    try {
-      return options.extractor(event, lambdaContext) ?? ROOT_CONTEXT;
-    } catch (error) {
-      diag.warn('otel-lambda-flush: the custom extractor threw; using no parent', error);
-      return ROOT_CONTEXT;
-    }
+    const custom = fromExtractor(options.extractor, event, lambdaContext);
+    if (custom !== undefined) return custom;
   }
   try {
-    const names = options.propagators?.map((n) => n.toLowerCase()) ?? propagatorNames();
+    const names = options.propagators ?? resolvePropagators(undefined, process.env);
     if (names.includes('none')) return ROOT_CONTEXT;
     const carrier = trigger.carrier;
     let ctx = carrier !== undefined ? fromHeaders(carrier, names, options) : ROOT_CONTEXT;
     if (trace.getSpanContext(ctx) !== undefined) return ctx;
-    const xray = xrayCandidates(names, carrier, lambdaContext);
+    const xray = xrayCandidates(names, carrier, lambdaContext, options.concurrent === true);
     for (const header of xray) {
       const parsed = parseXRayHeader(header);
       if (parsed === undefined) continue;
@@ -91,11 +83,38 @@ export function extractParentContext(
   }
 }
 
+/** Whether `v` is an OpenTelemetry Context (the API's BaseContext shape). */
+function isContext(v: unknown): v is OtelContext {
+  if (typeof v !== 'object' || v === null) return false;
+  const c = v as Partial<OtelContext>;
+  return typeof c.getValue === 'function' && typeof c.setValue === 'function' && typeof c.deleteValue === 'function';
+}
+
+/**
+ * The user extractor's context; `undefined` (after one warning) when it threw or returned
+ * something else than a Context or `undefined`, so the built-in extraction applies.
+ */
+function fromExtractor(extractor: ParentExtractor, event: unknown, lambdaContext: LambdaContext): OtelContext | undefined {
+  let v: unknown;
+  try {
+    v = extractor(event, lambdaContext);
+  } catch (error) {
+    userCodeFailed('extractor', error);
+    return undefined;
+  }
+  if (v === undefined || v === null) return ROOT_CONTEXT;
+  if (isContext(v)) return v;
+  const what = typeof (v as { then?: unknown }).then === 'function' ? 'a promise (extractors must be synchronous)' : typeof v === 'object' ? 'an object that is not a Context (return trace.setSpanContext(ROOT_CONTEXT, spanContext) for a SpanContext)' : `a ${typeof v}`;
+  if (typeof (v as { then?: unknown }).then === 'function') (v as PromiseLike<unknown>).then(undefined, () => undefined);
+  warnOnce('extractor-result', `extractor returned ${what}; using the built-in extraction`);
+  return undefined;
+}
+
 /**
  * The registered global propagator when there is one (it knows the app's formats: W3C, B3,
  * X-Ray...); else the built-in W3C trace-context and baggage parsers, as OTEL_PROPAGATORS says.
  */
-function fromHeaders(carrier: Record<string, string>, names: string[], options: PropagationOptions): OtelContext {
+function fromHeaders(carrier: Record<string, string>, names: readonly string[], options: PropagationOptions): OtelContext {
   if (propagation.fields().length > 0) {
     const ctx = propagation.extract(ROOT_CONTEXT, carrier, caseInsensitiveGetter);
     return dropUnsampledXRay(ctx, carrier, options);
@@ -124,14 +143,15 @@ function dropUnsampledXRay(ctx: OtelContext, carrier: Record<string, string>, op
 
 /**
  * X-Ray headers to try, in order. `xray`: the request's `X-Amzn-Trace-Id` header.
- * `xray-lambda`: the invoke's trace id (`Lambda-Runtime-Trace-Id`, exposed by the runtime
- * client as `context.xRayTraceId` and `_X_AMZN_TRACE_ID`) first, then the header.
+ * `xray-lambda`: the invoke's own trace id (`Lambda-Runtime-Trace-Id`: the runtime's invoke
+ * store, then `context.xRayTraceId`, then — one invoke at a time only — `_X_AMZN_TRACE_ID`),
+ * then the header.
  */
-function xrayCandidates(names: string[], carrier: Record<string, string> | undefined, lambdaContext: LambdaContext): unknown[] {
+function xrayCandidates(names: readonly string[], carrier: Record<string, string> | undefined, lambdaContext: LambdaContext, concurrent: boolean): unknown[] {
   const header = carrier?.['x-amzn-trace-id'];
   if (names.includes('xray-lambda')) {
     const fromContext = (lambdaContext as { xRayTraceId?: unknown } | undefined)?.xRayTraceId;
-    return [fromContext, process.env._X_AMZN_TRACE_ID, header];
+    return [invokeStoreTraceId(), fromContext, concurrent ? undefined : process.env._X_AMZN_TRACE_ID, header];
   }
   return names.includes('xray') ? [header] : [];
 }

@@ -14,6 +14,7 @@ import { detectTrigger } from './triggers/index.js';
 import { FAAS_TRIGGER } from './triggers/semconv.js';
 import type { TriggerOptions } from './triggers/types.js';
 import { isObject } from './triggers/util.js';
+import { TRACER_NAME } from './lifecycle.js';
 
 /** Options of {@link recordSpan} and {@link forEachRecord}. */
 export interface RecordSpanOptions {
@@ -39,7 +40,6 @@ export interface RecordFailure {
   error: unknown;
 }
 
-const TRACER_NAME = 'otel-lambda-flush';
 
 /**
  * Runs `fn` inside a child span of the active span (normally the invocation span) that

@@ -2,7 +2,8 @@
 // result attributes, exception, status.
 import { SpanStatusCode, type Attributes, type Context as OtelContext, type Span, type Tracer } from '@opentelemetry/api';
 import type { Context as LambdaContext } from 'aws-lambda';
-import type { ResolvedOptions } from '../options.js';
+import type { ResolvedOptions } from '../config/options.js';
+import { callUserCode } from './user-code.js';
 import type { TriggerInfo } from './triggers/types.js';
 
 /** Splits an ARN `arn:aws:lambda:region:account:function:name[:qualifier]`. */
@@ -67,20 +68,37 @@ export function startInvocationSpan(
   );
 }
 
+/** Name and message of anything thrown: an Error, a string, or a plain object with `name` / `message` / `statusCode`. */
+export function describeError(error: unknown): { type: string; message: string; stack?: string } {
+  if (error instanceof Error) return { type: error.name || 'Error', message: error.message, ...(error.stack ? { stack: error.stack } : {}) };
+  if (typeof error === 'string') return { type: 'string', message: error };
+  if (error !== null && typeof error === 'object') {
+    const o = error as { name?: unknown; message?: unknown; statusCode?: unknown; errorType?: unknown };
+    const type = typeof o.name === 'string' && o.name !== '' ? o.name : typeof o.errorType === 'string' && o.errorType !== '' ? o.errorType : typeof o.statusCode === 'number' ? `HTTP ${o.statusCode}` : 'object';
+    const message = typeof o.message === 'string' ? o.message : safeJson(error);
+    return { type, message };
+  }
+  return { type: typeof error, message: safeString(error) };
+}
+
 /** Records an error on the span as an exception event, `error.type` and status ERROR. */
 export function recordError(span: Span, error: unknown, setStatus = true): void {
   try {
-    if (error instanceof Error) {
-      span.recordException(error);
-      span.setAttribute('error.type', error.name || 'Error');
-    } else {
-      const message = typeof error === 'string' ? error : safeString(error);
-      span.recordException({ name: typeof error, message });
-      span.setAttribute('error.type', typeof error);
-    }
-    if (setStatus) span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : safeString(error) });
+    const d = describeError(error);
+    if (error instanceof Error) span.recordException(error);
+    else span.recordException({ name: d.type, message: d.message });
+    span.setAttribute('error.type', d.type);
+    if (setStatus) span.setStatus({ code: SpanStatusCode.ERROR, message: d.message });
   } catch {
     // never let telemetry break the invoke
+  }
+}
+
+function safeJson(v: unknown): string {
+  try {
+    return JSON.stringify(v)?.slice(0, 1024) ?? safeString(v);
+  } catch {
+    return safeString(v);
   }
 }
 
@@ -120,12 +138,6 @@ export function endInvocationSpan(
       // trigger result mapping must never break the invoke
     }
   }
-  if (options.responseHook) {
-    try {
-      options.responseHook(span, { ...info, result: outcome.result, ...(failed ? { error: outcome.error } : {}) });
-    } catch {
-      // user hook errors are ignored
-    }
-  }
+  if (options.responseHook) callUserCode('responseHook', options.responseHook, span, { ...info, result: outcome.result, ...(failed ? { error: outcome.error } : {}) });
   span.end();
 }

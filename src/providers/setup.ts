@@ -4,7 +4,8 @@
 import { context, metrics, propagation, trace, type Attributes, type MeterProvider, type TracerProvider } from '@opentelemetry/api';
 import type { LoggerProvider } from '@opentelemetry/api-logs';
 import { warnOnce } from '../diag.js';
-import { DEFAULTS, envBool, envInt } from '../options.js';
+import { envBool, envInt } from '../config/env.js';
+import { readVar, VARS } from '../config/variables.js';
 import { processState } from '../state.js';
 import { countingExporter, pendingCounter } from './counting.js';
 import { lazyExporter } from './lazy-exporter.js';
@@ -97,13 +98,13 @@ export function setupTelemetry(options: SetupTelemetryOptions = {}): Promise<Tel
 }
 
 async function build(options: SetupTelemetryOptions, env: NodeJS.ProcessEnv): Promise<Telemetry> {
-  if (envBool('OTEL_SDK_DISABLED', false, env)) return { shutdown: () => Promise.resolve() };
+  if (envBool(env, 'OTEL_SDK_DISABLED', false)) return { shutdown: () => Promise.resolve() };
   const want = {
     traces: signalEnabled('TRACES', options.signals?.traces, env),
     metrics: signalEnabled('METRICS', options.signals?.metrics, env),
     logs: signalEnabled('LOGS', options.signals?.logs, env),
   };
-  const timeoutMillis = options.exportTimeoutMs ?? envInt('OTEL_LAMBDA_FLUSH_TIMEOUT_MS', DEFAULTS.flushTimeoutMs, env);
+  const timeoutMillis = options.exportTimeoutMs ?? readVar(env, VARS.flushTimeoutMs);
   const endpoint = options.endpoint ?? env.OTEL_EXPORTER_OTLP_ENDPOINT;
   const headers = options.headers ?? parseHeaders(env.OTEL_EXPORTER_OTLP_HEADERS);
   const exporterConfig = (path: string, signalEnv: string) => {
@@ -137,9 +138,9 @@ async function build(options: SetupTelemetryOptions, env: NodeJS.ProcessEnv): Pr
     );
     const processor = new traceSdk.BatchSpanProcessor({
       exporter,
-      maxQueueSize: envInt('OTEL_BSP_MAX_QUEUE_SIZE', 2048, env),
-      maxExportBatchSize: envInt('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512, env),
-      scheduledDelayMillis: envInt('OTEL_BSP_SCHEDULE_DELAY', 5000, env),
+      maxQueueSize: envInt(env, 'OTEL_BSP_MAX_QUEUE_SIZE', 2048, 1, 1_000_000),
+      maxExportBatchSize: envInt(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512, 1, 1_000_000),
+      scheduledDelayMillis: envInt(env, 'OTEL_BSP_SCHEDULE_DELAY', 5000, 1, 1_000_000),
       exportTimeoutMillis: timeoutMillis,
     });
     telemetry.tracerProvider = new traceSdk.TracerProvider({
@@ -163,7 +164,7 @@ async function build(options: SetupTelemetryOptions, env: NodeJS.ProcessEnv): Pr
         deltaSelectors(metricSdk),
       )),
     );
-    const interval = options.metricExportIntervalMs ?? envInt('OTEL_METRIC_EXPORT_INTERVAL', 60_000, env);
+    const interval = options.metricExportIntervalMs ?? envInt(env, 'OTEL_METRIC_EXPORT_INTERVAL', 60_000, 1, 1_000_000);
     const reader = new metricSdk.PeriodicExportingMetricReader({
       exporter,
       exportIntervalMillis: Math.max(interval, timeoutMillis + 1),
@@ -183,9 +184,9 @@ async function build(options: SetupTelemetryOptions, env: NodeJS.ProcessEnv): Pr
         pendingCounter('logs') as never,
         new logSdk.BatchLogRecordProcessor({
           exporter,
-          maxQueueSize: envInt('OTEL_BLRP_MAX_QUEUE_SIZE', 2048, env),
-          maxExportBatchSize: envInt('OTEL_BLRP_MAX_EXPORT_BATCH_SIZE', 512, env),
-          scheduledDelayMillis: envInt('OTEL_BLRP_SCHEDULE_DELAY', 1000, env),
+          maxQueueSize: envInt(env, 'OTEL_BLRP_MAX_QUEUE_SIZE', 2048, 1, 1_000_000),
+          maxExportBatchSize: envInt(env, 'OTEL_BLRP_MAX_EXPORT_BATCH_SIZE', 512, 1, 1_000_000),
+          scheduledDelayMillis: envInt(env, 'OTEL_BLRP_SCHEDULE_DELAY', 1000, 1, 1_000_000),
           exportTimeoutMillis: timeoutMillis,
         }),
       ],

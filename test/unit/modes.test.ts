@@ -125,7 +125,7 @@ function harness() {
 describe('AfterResponseStrategy', () => {
   it('resolves before the flush settles and releases the invoke when it does', async () => {
     const h = harness();
-    const s = new AfterResponseStrategy(h.gate);
+    const s = new AfterResponseStrategy({ gate: h.gate });
     await s.onInvokeEnd(h.end('r1', Date.now() + 3000, true));
     // Not even started yet: the runtime client posts the response first.
     expect(h.flushes).toEqual([]);
@@ -139,7 +139,7 @@ describe('AfterResponseStrategy', () => {
 
   it('flushes before returning when the extension is not holding invokes', async () => {
     const h = harness();
-    const s = new AfterResponseStrategy({ gating: false, done: (id) => h.done.push(id) });
+    const s = new AfterResponseStrategy({ gate: { gating: false, done: (id: string) => h.done.push(id) } });
     const p = s.onInvokeEnd(h.end('r2', Date.now() + 3000, true));
     let resolved = false;
     void p.then(() => (resolved = true));
@@ -160,7 +160,7 @@ describe('PeriodicStrategy', () => {
       periodic: { intervalMs: 2000, maxPending: 1_000_000, nearDeadlineMs: 100 },
       adaptive: { ...DEFAULT_ADAPTIVE, pauseGapMs: 2000 },
       pending: () => 0,
-      gate: h.gate,
+      links: { gate: h.gate },
       now: () => now,
     });
     for (let i = 0; i < 200; i++) {
@@ -184,7 +184,7 @@ describe('PeriodicStrategy', () => {
       periodic: settings,
       adaptive: { ...DEFAULT_ADAPTIVE, pauseGapMs: 10_000 },
       pending: () => 0,
-      gate: h.gate,
+      links: { gate: h.gate },
       now: () => now,
     });
     for (let i = 0; i < 20; i++) {
@@ -199,7 +199,7 @@ describe('PeriodicStrategy', () => {
     const h = harness();
     let pending = 0;
     let now = 0;
-    const s = new PeriodicStrategy({ mode: 'periodic', periodic: settings, adaptive: { ...DEFAULT_ADAPTIVE, pauseGapMs: 1 }, pending: () => pending, gate: h.gate, now: () => now });
+    const s = new PeriodicStrategy({ mode: 'periodic', periodic: settings, adaptive: { ...DEFAULT_ADAPTIVE, pauseGapMs: 1 }, pending: () => pending, links: { gate: h.gate }, now: () => now });
     await s.onInvokeEnd(h.end('a', 1e9));
     expect(s.last).toMatchObject({ flushed: true, why: 'first' });
     now += 10;

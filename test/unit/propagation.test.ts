@@ -9,7 +9,9 @@ import {
 import { W3CBaggagePropagator, W3CTraceContextPropagator, CompositePropagator } from '@opentelemetry/core';
 import type { Context as LambdaContext } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { extractParentContext, propagatorNames } from '../../src/invocation/propagation.js';
+import { extractParentContext } from '../../src/invocation/propagation.js';
+import { resolvePropagators } from '../../src/config/propagators.js';
+import { resetWarnings } from '../../src/config/warnings.js';
 import { parseXRayHeader } from '../../src/invocation/triggers/trace-headers.js';
 import { detectTrigger } from '../../src/invocation/triggers/index.js';
 import type { TriggerInfo } from '../../src/invocation/triggers/types.js';
@@ -43,14 +45,28 @@ afterEach(() => {
   vi.unstubAllEnvs();
 });
 
-describe('propagatorNames', () => {
+describe('resolvePropagators', () => {
   it.each([
     ['', ['tracecontext', 'baggage']],
     [' TraceContext , XRAY-lambda ', ['tracecontext', 'xray-lambda']],
     ['none', ['none']],
     [',,', ['tracecontext', 'baggage']],
+    ['tracecontext,b3', ['tracecontext', 'b3']],
   ])('OTEL_PROPAGATORS=%j → %j', (value, expected) => {
-    expect(propagatorNames({ OTEL_PROPAGATORS: value })).toEqual(expected);
+    expect(resolvePropagators(undefined, { OTEL_PROPAGATORS: value })).toEqual(expected);
+  });
+
+  it.each([
+    ['tracecontex', ['tracecontext', 'baggage'], 'tracecontex'],
+    ['awsxray,baggage', ['baggage'], 'awsxray'],
+  ])('a typo (%j) warns once, naming it, and is dropped → %j', (value, expected, named) => {
+    resetWarnings();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    expect(resolvePropagators(undefined, { OTEL_PROPAGATORS: value })).toEqual(expected);
+    expect(resolvePropagators(undefined, { OTEL_PROPAGATORS: value })).toEqual(expected);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0]?.[0])).toContain(`"${named}"`);
+    warn.mockRestore();
   });
 });
 
@@ -157,7 +173,7 @@ describe('AWS X-Ray parent', () => {
 
   it('the propagators option overrides OTEL_PROPAGATORS', () => {
     vi.stubEnv('OTEL_PROPAGATORS', 'none');
-    const ctx = extractParentContext(detectTrigger({}, { maxLinks: 32 }), {}, lambdaContext({ xRayTraceId: XRAY_SAMPLED }), { propagators: ['XRAY-LAMBDA'] });
+    const ctx = extractParentContext(detectTrigger({}, { maxLinks: 32 }), {}, lambdaContext({ xRayTraceId: XRAY_SAMPLED }), { propagators: resolvePropagators(['XRAY-LAMBDA'], {}) });
     expect(parentOf(ctx)?.spanId).toBe('53995c3f42cd8ad8');
   });
 
@@ -195,10 +211,29 @@ describe('custom extractor', () => {
     expect(seen).toEqual([event, lc]);
   });
 
-  it('returning undefined or throwing means no parent, never a fallback or a throw', () => {
+  it('returning undefined means no parent', () => {
     const trigger = httpTrigger({ traceparent: TRACEPARENT });
     expect(extractParentContext(trigger, {}, lambdaContext(), { extractor: () => undefined })).toBe(ROOT_CONTEXT);
-    expect(extractParentContext(trigger, {}, lambdaContext(), { extractor: () => { throw new Error('boom'); } })).toBe(ROOT_CONTEXT);
+  });
+
+  it.each([
+    ['throws', () => { throw new Error('boom'); }, 'extractor failed'],
+    ['returns a SpanContext', () => ({ traceId: 'c'.repeat(32), spanId: 'd'.repeat(16), traceFlags: 1 }), 'not a Context'],
+    ['returns a number', () => 42, 'a number'],
+    ['is async', async () => custom, 'a promise'],
+    ['is async and rejects', async () => { throw new Error('late'); }, 'a promise'],
+  ])('an extractor that %s: one warning, the built-in extraction applies, never a throw', async (_what, extractor, says) => {
+    resetWarnings();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const trigger = httpTrigger({ traceparent: TRACEPARENT });
+    for (let i = 0; i < 3; i++) {
+      const ctx = extractParentContext(trigger, {}, lambdaContext(), { extractor: extractor as never });
+      expect(parentOf(ctx)?.spanId).toBe(W3C_SPAN);
+    }
+    await new Promise((r) => setImmediate(r));
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0]?.[0])).toContain(says);
+    warn.mockRestore();
   });
 });
 

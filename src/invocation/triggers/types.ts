@@ -27,6 +27,8 @@ export interface TriggerInfo {
 export interface TriggerOptions {
   /** Most links per invocation span. Default 32. */
   maxLinks: number;
+  /** Longest value derived from the event, in characters (see `OtelLambdaOptions.maxAttributeLength`). */
+  maxValueLength?: number;
   /**
    * Request headers to record as `http.request.header.<name>` (string arrays), matched
    * case-insensitively. Off by default. Credential headers (`authorization`, `cookie`,

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { withFlush } from '../../../src/handler/with-flush.js';
-import { addShutdownHook, runShutdown } from '../../../src/lifecycle/shutdown.js';
+import { addShutdownHook, runShutdown } from '../../../src/shutdown.js';
 import { fakeContext } from '../../../src/testing/context.js';
 import { memoryTracing, resetProcessState } from './helpers.js';
 

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { withFlush } from '../../../src/handler/with-flush.js';
 import { HANDLER_HIGHWATERMARK, HANDLER_STREAMING, runtimeAcceptsCallbacks } from '../../../src/handler/runtime.js';
-import type { OtelLambdaOptions } from '../../../src/options.js';
+import type { OtelLambdaOptions } from '../../../src/config/options.js';
 import { fakeContext } from '../../../src/testing/context.js';
 import { childOf, memoryTracing, resetProcessState, tracer } from './helpers.js';
 

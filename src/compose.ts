@@ -1,0 +1,83 @@
+// The one composer: builds what a front door needs for its options — resolved configuration,
+// flusher, flush strategy (joining the flush side and the extension, which never import each
+// other) — registers it as a flush target for SIGTERM and flushNow, and installs SIGTERM.
+import type { OtelLambdaOptions, ResolvedOptions } from './config/options.js';
+import { resolveOptions } from './config/options.js';
+import { applyLogLevel, warnOnce } from './diag.js';
+import { linkExtension } from './extension/index.js';
+import { AfterResponseStrategy } from './flush/after-response-strategy.js';
+import { ProviderFlusher } from './flush/flusher.js';
+import { NO_LINKS, type StrategyLinks } from './flush/gate.js';
+import { DEFAULT_ADAPTIVE, DEFAULT_NEAR_DEADLINE_MS } from './flush/modes.js';
+import { PeriodicStrategy } from './flush/periodic-strategy.js';
+import { SyncStrategy } from './flush/sync-strategy.js';
+import { resolveTargets } from './flush/targets.js';
+import type { FlushStrategy } from './flush/types.js';
+import { InvocationCore } from './invocation/lifecycle.js';
+import { callUserCode } from './invocation/user-code.js';
+import { installSigtermHandler } from './shutdown.js';
+import { processState } from './state.js';
+
+/** The extension's links for these options, or NO_LINKS (after one warning) where it cannot run. */
+function extensionLinks(options: ResolvedOptions): StrategyLinks {
+  if (options.extension === false) return NO_LINKS;
+  // Only after-response / periodic / adaptive hold invokes; `sync` registers for no event and
+  // keeps the extension for SIGTERM and the Telemetry API.
+  const link = linkExtension(options.extension, options.flush.mode !== 'sync', {
+    meterProvider: options.meterProvider,
+    tracerProvider: options.tracerProvider,
+    loggerProvider: options.loggerProvider,
+  });
+  return link ? { gate: link.gate, observe: (end) => link.observe(end), onDeadline: (id) => link.onDeadline(id) } : NO_LINKS;
+}
+
+/** The strategy of the mode, over the extension's links. */
+export function composeStrategy(options: ResolvedOptions): FlushStrategy {
+  const mode = options.flush.mode;
+  if (options.extension === false && mode === 'after-response') {
+    warnOnce('mode-needs-extension', 'flush mode after-response needs the extension (extension: true or OTEL_LAMBDA_EXTENSION=true): flushing before the response');
+    return new SyncStrategy();
+  }
+  if (options.extension === false && mode !== 'sync') {
+    warnOnce('periodic-without-extension', `flush mode ${mode} without the extension: Lambda sends no SIGTERM, so telemetry held between flushes can be lost when the environment ends`);
+  }
+  const links = extensionLinks(options);
+  switch (mode) {
+    case 'sync':
+      return new SyncStrategy(links);
+    case 'after-response':
+      return new AfterResponseStrategy(links);
+    case 'periodic':
+    case 'adaptive': {
+      const health = processState().health;
+      return new PeriodicStrategy({
+        mode,
+        periodic: { intervalMs: options.flush.intervalMs, maxPending: options.flush.maxPending, nearDeadlineMs: DEFAULT_NEAR_DEADLINE_MS },
+        adaptive: { ...DEFAULT_ADAPTIVE, pauseGapMs: options.flush.intervalMs },
+        pending: () => health.pending.traces + health.pending.logs,
+        links,
+      });
+    }
+  }
+}
+
+/** Builds the core for a front door: validates options (TypeError), flusher, strategy, SIGTERM. */
+export function createCore(input: OtelLambdaOptions | undefined): InvocationCore {
+  const options = resolveOptions(input);
+  applyLogLevel();
+  const onFlush = options.onFlush;
+  const targets = () => resolveTargets(options);
+  const flusher = new ProviderFlusher(targets, onFlush ? (outcome) => callUserCode('onFlush', onFlush, outcome) : undefined);
+  const core = new InvocationCore({
+    options,
+    flusher,
+    strategy: composeStrategy(options),
+    providers: () => {
+      const t = targets();
+      return [t.traces, t.metrics, t.logs];
+    },
+  });
+  processState().targets.add(core);
+  if (options.handleSigterm) installSigtermHandler();
+  return core;
+}

@@ -1,0 +1,141 @@
+// One invoke in flight: its span, its context (with its scope of open child spans), its
+// deadline guard, and how it ends. Nothing here is shared with other invokes.
+import { trace, type Context as OtelContext, type Span } from '@opentelemetry/api';
+import type { Context as LambdaContext } from 'aws-lambda';
+import { warn, warnOnce } from '../diag.js';
+import { flushBudget } from '../flush/budget.js';
+import { InvocationScope, INVOCATION_SCOPE } from '../open-spans.js';
+import { armDeadlineGuard, deadlineOf } from './deadline.js';
+import type { InvocationCore } from './lifecycle.js';
+import { endInvocationSpan, recordError, type InvocationOutcome } from './span.js';
+import type { TriggerInfo } from './triggers/types.js';
+
+/** One invoke as the front doors see it. */
+export interface Invocation {
+  /** The invocation span (a non-recording one when passing through). */
+  readonly span: Span;
+  /** Context with the span active: run the handler in it. */
+  readonly context: OtelContext;
+  /** True when an outer wrapper already owns this invoke. */
+  readonly passthrough: boolean;
+  /** Ends the span (once) and runs the flush strategy. Never rejects. */
+  finish(outcome: InvocationOutcome): Promise<void>;
+}
+
+/** What an OpenInvocation is made of. */
+export interface OpenInvocationParts {
+  core: InvocationCore;
+  span: Span;
+  /** The parent context (extracted), to which the span and the scope are added. */
+  parent: OtelContext;
+  trigger: TriggerInfo;
+  event: unknown;
+  lambdaContext: LambdaContext;
+  requestId: string | undefined;
+}
+
+/**
+ * The deadline margin for this invoke: a margin at or above the invoke's whole remaining time
+ * would end every span as a timeout, so it is cut to a tenth of that time (one warning).
+ */
+function effectiveMargin(marginMs: number, deadlineMs: number | undefined): number {
+  if (marginMs <= 0 || deadlineMs === undefined) return marginMs;
+  const remaining = deadlineMs - Date.now();
+  if (remaining <= 0 || marginMs < remaining) return marginMs;
+  const cut = Math.floor(remaining / 10);
+  warnOnce('deadline-margin', `deadlineMarginMs ${marginMs} is not below the invocation's time (${remaining} ms left at its start): every span would end as a timeout; using ${cut} ms`);
+  return cut;
+}
+
+export class OpenInvocation implements Invocation {
+  readonly passthrough = false;
+  readonly span: Span;
+  readonly context: OtelContext;
+  readonly requestId: string | undefined;
+  private readonly scope = new InvocationScope();
+  private readonly deadlineMs: number | undefined;
+  private readonly marginMs: number;
+  private spanEnded = false;
+  private finishing?: Promise<void>;
+  private readonly cancelGuard: () => void;
+
+  constructor(private readonly parts: OpenInvocationParts) {
+    this.span = parts.span;
+    this.requestId = parts.requestId;
+    this.context = trace.setSpan(parts.parent, parts.span).setValue(INVOCATION_SCOPE, this.scope);
+    this.deadlineMs = deadlineOf(parts.lambdaContext);
+    this.marginMs = effectiveMargin(parts.core.config.options.deadlineMarginMs, this.deadlineMs);
+    this.cancelGuard = armDeadlineGuard(this.deadlineMs, this.marginMs, () => this.onDeadline());
+  }
+
+  /** Ends the span once; later calls do nothing. */
+  endSpan(outcome: InvocationOutcome): void {
+    if (this.spanEnded) return;
+    this.spanEnded = true;
+    this.cancelGuard();
+    const { trigger, event, lambdaContext, core } = this.parts;
+    try {
+      endInvocationSpan(this.span, trigger, outcome, { event, context: lambdaContext }, core.config.options);
+    } catch (e) {
+      warn('ending the invocation span failed', e);
+    }
+  }
+
+  finish(outcome: InvocationOutcome): Promise<void> {
+    this.finishing ??= this.doFinish(outcome);
+    return this.finishing;
+  }
+
+  /**
+   * The invoke will not end normally (SIGTERM mid-invoke): end its open child spans and its
+   * span as cut short. The caller flushes.
+   */
+  cutShort(reason: string, errorType: 'timeout' | 'shutdown'): void {
+    if (this.spanEnded) return;
+    this.spanEnded = true;
+    this.cancelGuard();
+    this.scope.endOpen(reason, errorType);
+    this.scope.open = false;
+    const err = new Error(reason);
+    err.name = errorType === 'timeout' ? 'TimeoutError' : 'ShutdownError';
+    try {
+      recordError(this.span, err);
+      this.span.setAttribute('error.type', errorType);
+      this.span.end();
+    } catch (e) {
+      warn('ending the cut-short span failed', e);
+    }
+    this.parts.core.forget(this);
+  }
+
+  private async doFinish(outcome: InvocationOutcome): Promise<void> {
+    this.endSpan(outcome);
+    this.scope.open = false;
+    const { core } = this.parts;
+    core.forget(this);
+    const { options, flusher, strategy } = core.config;
+    try {
+      await strategy.onInvokeEnd({
+        requestId: this.requestId ?? '',
+        deadlineMs: this.deadlineMs ?? Number.POSITIVE_INFINITY,
+        spanContext: this.span.spanContext(),
+        flush: (reason) => flusher.flush(flushBudget(options.flushTimeoutMs, this.deadlineMs, options.flushMarginMs), reason),
+      });
+    } catch (e) {
+      warn('flush strategy failed', e);
+    }
+  }
+
+  /** The handler is still running close to the deadline: make the timeout visible now. */
+  private onDeadline(): void {
+    if (this.spanEnded) return;
+    const { options, flusher, strategy } = this.parts.core.config;
+    try {
+      if (this.requestId !== undefined) strategy.onDeadline?.(this.requestId);
+    } catch (e) {
+      warn('flush strategy failed at the deadline', e);
+    }
+    this.cutShort(`Invocation still running ${this.marginMs} ms before its deadline`, 'timeout');
+    void flusher.flush(flushBudget(options.flushTimeoutMs, this.deadlineMs, Math.min(options.flushMarginMs, 10)), 'deadline');
+  }
+}
