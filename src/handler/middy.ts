@@ -13,6 +13,8 @@ import { context, type Context as OtelContext } from '@opentelemetry/api';
 import type { Context as LambdaContext } from 'aws-lambda';
 import { createCore } from '../compose.js';
 import type { Invocation } from '../invocation/lifecycle.js';
+import { assignedByMiddy5BeforeStack, hasEarlyResponseMarker } from '../internals/middy.js';
+import { contextStorage } from '../internals/otel-api.js';
 import type { OtelLambdaOptions } from '../config/options.js';
 
 /** The part of a middy request this middleware uses (middy 5, 6 and 7). */
@@ -73,7 +75,7 @@ export function otelFlush(options?: OtelLambdaOptions): OtelFlushMiddleware {
         value = v;
         if (t.final) return;
         // middy 6/7 mark every early exit with request.earlyResponse.
-        if (Object.hasOwn(request, 'earlyResponse')) t.final = finishWith(v);
+        if (hasEarlyResponseMarker(request)) t.final = finishWith(v);
         // middy 5 has no marker: its early return is the one assignment made by runMiddlewares
         // while the before stack runs (only the first assignment can be it).
         else if (inBefore && v !== undefined && assignedByMiddy5BeforeStack()) t.final = finishWith(v);
@@ -115,32 +117,12 @@ function readValue(request: MiddyRequestLike): unknown {
 }
 
 /**
- * Whether the current assignment comes from middy 5's `runMiddlewares` (an early return in
- * the before stack) rather than from `runRequest` (the handler's result). Reads function
- * names from the stack: with a minified middy 5 it answers false, and an early return is then
- * flushed at the next invoke instead.
- */
-function assignedByMiddy5BeforeStack(): boolean {
-  const holder: { stack?: string } = {};
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 4;
-  try {
-    Error.captureStackTrace(holder, assignedByMiddy5BeforeStack);
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-  return /\brunMiddlewares\b/.test(holder.stack ?? '');
-}
-
-/**
  * Makes `ctx` the active context for the rest of the current async flow, through the
  * AsyncLocalStorage of the registered context manager. No-op with other context managers.
  */
 function enterContext(ctx: OtelContext): void {
   try {
-    const manager = (context as unknown as { _getContextManager?: () => unknown })._getContextManager?.();
-    const als = (manager as { _asyncLocalStorage?: { enterWith?: (c: OtelContext) => void } } | undefined)?._asyncLocalStorage;
-    als?.enterWith?.(ctx);
+    contextStorage(context)?.enterWith(ctx);
   } catch {
     // without activation the span still exists; user spans just are not its children
   }

@@ -17,7 +17,7 @@ import { extractParentContext } from './propagation.js';
 import { startInvocationSpan } from './span.js';
 import { detectTrigger } from './triggers/index.js';
 import type { TriggerInfo } from './triggers/types.js';
-import { callUserCode } from './user-code.js';
+import { callUserCode, containRecordContext } from './user-code.js';
 
 export type { Invocation } from './open-invocation.js';
 
@@ -38,8 +38,11 @@ const DEFAULT_TRIGGER: TriggerInfo = { source: 'direct', trigger: 'other', kind:
 export class InvocationCore implements FlushTarget {
   private readonly tracers = new WeakMap<object, Tracer>();
   private readonly open = new Set<OpenInvocation>();
+  private readonly recordContext: ResolvedOptions['recordContext'];
 
-  constructor(readonly config: CoreConfig) {}
+  constructor(readonly config: CoreConfig) {
+    this.recordContext = containRecordContext(config.options.recordContext);
+  }
 
   get flushTimeoutMs(): number {
     return this.config.options.flushTimeoutMs;
@@ -113,7 +116,7 @@ export class InvocationCore implements FlushTarget {
           maxValueLength: o.maxAttributeLength,
           captureQuery: o.captureQuery,
           captureRequestHeaders: o.captureRequestHeaders,
-          recordContext: o.recordContext,
+          recordContext: this.recordContext,
         }) ?? DEFAULT_TRIGGER
       );
     } catch (e) {

@@ -33,3 +33,32 @@ export function callUserCode<A extends unknown[]>(name: string, fn: ((...args: A
     }
   }
 }
+
+/** Whether `v` looks like a SpanContext (what `recordContext` must return). */
+function isSpanContext(v: unknown): boolean {
+  const s = v as { traceId?: unknown; spanId?: unknown } | null;
+  return typeof s === 'object' && s !== null && typeof s.traceId === 'string' && typeof s.spanId === 'string';
+}
+
+/**
+ * The user's `recordContext`, contained: a throw, a promise or anything but a SpanContext or
+ * `undefined` counts as "no context" (one warning), so the built-in rules and the invoke go on.
+ */
+export function containRecordContext<F extends (record: unknown, source: string) => unknown>(fn: F | undefined): F | undefined {
+  if (fn === undefined) return undefined;
+  return ((record: unknown, source: string) => {
+    let v: unknown;
+    try {
+      v = fn(record, source);
+    } catch (e) {
+      userCodeFailed('recordContext', e);
+      return undefined;
+    }
+    if (v === undefined || v === null || isSpanContext(v)) return v ?? undefined;
+    if (typeof (v as { then?: unknown }).then === 'function') {
+      (v as PromiseLike<unknown>).then(undefined, () => undefined);
+      userCodeFailed('recordContext', new TypeError('returned a promise (recordContext must be synchronous)'));
+    } else userCodeFailed('recordContext', new TypeError(`returned ${typeof v}, not a SpanContext`));
+    return undefined;
+  }) as F;
+}

@@ -11,6 +11,7 @@ import { countingExporter, pendingCounter } from './counting.js';
 import { lazyExporter } from './lazy-exporter.js';
 import { resolveResourceAttributes } from './resource.js';
 import { samplerFromEnv } from './sampler.js';
+import { OpenSpanProcessor } from '../open-spans.js';
 
 /** Options of {@link setupTelemetry}. Each falls back to its OTEL_* env var. */
 export interface SetupTelemetryOptions {
@@ -147,7 +148,7 @@ async function build(options: SetupTelemetryOptions, env: NodeJS.ProcessEnv): Pr
       resource,
       sampler: samplerFromEnv(traceSdk, env),
       forceFlushTimeoutMillis: timeoutMillis,
-      spanProcessors: [pendingCounter('traces'), processor],
+      spanProcessors: [new OpenSpanProcessor(), pendingCounter('traces'), processor],
     });
   }
   if (metricSdk) {
