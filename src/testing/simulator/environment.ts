@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { newRequestId } from './ids.js';
 import { lambdaEnv, runtimeCommand } from './lambda-env.js';
 import type { ResolvedOptions } from './options.js';
-import { peakMemoryMb, procState, signalGroup, trackGroup, untrackGroup, waitStopped } from './proc.js';
+import { peakMemoryMb, procState, rssTreeMb, signalGroup, trackGroup, untrackGroup, waitStopped } from './proc.js';
 import { TelemetryHub } from './telemetry-hub.js';
 import type { ExtensionInfo, InitRecord, InvokeError, TelemetryLog } from './types.js';
 
@@ -51,6 +51,8 @@ export function isoAt(perfMs: number): string {
 }
 
 const ANSWERED_LIMIT = 1000;
+/** How often the memory limit is checked while the process runs. */
+const MEMORY_POLL_MS = 25;
 
 /** A spawned runtime process and everything Lambda tracks about it. */
 export class Environment {
@@ -77,6 +79,7 @@ export class Environment {
   outOfMemory = false;
   exit?: { code: number | null; signal: string | null };
   private readonly waiters = new Set<() => void>();
+  private readonly memoryTimer?: NodeJS.Timeout;
 
   constructor(
     readonly opts: ResolvedOptions,
@@ -105,6 +108,7 @@ export class Environment {
       this.markDead(null, null);
     });
     this.child.on('exit', (code, signal) => this.markDead(code, signal));
+    if (opts.enforceMemory && this.pid > 0) this.memoryTimer = setInterval(() => this.checkMemory(), MEMORY_POLL_MS).unref();
     this.telemetry.emit('platform.initStart', {
       initializationType: opts.initializationType,
       phase: 'init',
@@ -123,6 +127,7 @@ export class Environment {
     }
     this.dead = true;
     this.frozen = false;
+    clearInterval(this.memoryTimer);
     if (this.pid > 0) {
       signalGroup(this.pid, 'SIGKILL'); // stragglers the handler may have started
       untrackGroup(this.pid);
@@ -131,6 +136,16 @@ export class Environment {
     for (const ext of this.extensions.values()) ext.poll?.destroy();
     this.telemetry.close();
     this.changed();
+  }
+
+  /** Past memorySizeMb, Lambda kills the process (tree): the invoke ends as Runtime.OutOfMemory. */
+  private checkMemory(): void {
+    if (this.dead || this.frozen || this.outOfMemory) return;
+    const mb = rssTreeMb(this.pid);
+    if (mb === undefined || mb <= this.opts.memorySizeMb) return;
+    this.outOfMemory = true;
+    this.onLog(`[simulator] memory ${Math.ceil(mb)} MB exceeds memorySizeMb ${this.opts.memorySizeMb}: killing the runtime process`);
+    signalGroup(this.pid, 'SIGKILL');
   }
 
   /** Wakes every waiter to re-check its condition. */

@@ -178,7 +178,9 @@ export class LambdaSimulator {
       error = env.initError;
     } else if (env.dead) {
       const how = env.exit?.signal ? `signal ${env.exit.signal}` : `exit code ${env.exit?.code ?? 'unknown'}`;
-      error = { errorType: 'Runtime.ExitError', errorMessage: `runtime process exited during init (${how})` };
+      error = env.outOfMemory
+        ? { errorType: 'Runtime.OutOfMemory', errorMessage: `runtime process exceeded memorySizeMb ${this.opts.memorySizeMb} during init (${how})` }
+        : { errorType: 'Runtime.ExitError', errorMessage: `runtime process exited during init (${how})` };
     } else {
       const waiting = [...env.extensions.values()].filter((e) => !e.polledOnce).map((e) => e.info.name);
       const what = env.runtimeFirstNextAt === undefined ? 'the runtime never called /next' : `extensions never polled /event/next: ${waiting.join(', ')}`;

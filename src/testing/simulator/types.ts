@@ -15,8 +15,15 @@ export interface SimulatorOptions {
   functionName?: string;
   /** Default `$LATEST`. */
   functionVersion?: string;
-  /** Default 128. */
+  /** Default 128 (2048 with `managedInstances`). Enforced unless `enforceMemory: false`. */
   memorySizeMb?: number;
+  /**
+   * Kill the runtime process (group) when the resident memory of the process and its children
+   * exceeds `memorySizeMb`, as Lambda does (checked every 25 ms while it runs): the invoke ends
+   * with status `error` and `Runtime.OutOfMemory`, and the next invoke is a cold start.
+   * Default true.
+   */
+  enforceMemory?: boolean;
   /** Function timeout; default 3000 ms. */
   timeoutMs?: number;
   /** Default `us-east-1`. */
