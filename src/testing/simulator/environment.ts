@@ -12,7 +12,9 @@ import { TelemetryHub } from './telemetry-hub.js';
 import type { ExtensionInfo, InitRecord, InvokeError, TelemetryLog } from './types.js';
 
 /** What the runtime answered for an invoke. */
-export type Outcome = { kind: 'response'; body: string } | { kind: 'error'; error: InvokeError };
+export type Outcome =
+  | { kind: 'response'; body: string; bytes: Buffer; streamed: boolean; contentType?: string }
+  | { kind: 'error'; error: InvokeError };
 
 /** A registered extension and its long poll. */
 export interface ExtensionState {

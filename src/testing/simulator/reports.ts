@@ -1,8 +1,9 @@
 // What the simulator reports when an invoke ends: the platform.report event, the error Lambda
 // gives an invoke that did not end, and the response as the caller sees it.
 import { performance } from 'node:perf_hooks';
-import { isoAt, round, type Environment, type InvokeState } from './environment.js';
-import type { InvokeError, InvokeStatus } from './types.js';
+import { isoAt, round, type Environment, type InvokeState, type Outcome } from './environment.js';
+import { decodeHttpStream } from './streamed.js';
+import type { InvokeError, InvokeResult, InvokeStatus, StreamedResponse } from './types.js';
 
 /** Time an extension held the invoke after the runtime was back on /next (0 when none did). */
 export function extensionOverhead(inv: InvokeState): number {
@@ -17,6 +18,15 @@ export function parseResponse(body: string): unknown {
   } catch {
     return body;
   }
+}
+
+/** `response` (and `stream` for a streamed one) of an InvokeResult. */
+export function responseFields(outcome: Outcome): Pick<InvokeResult, 'response' | 'stream'> {
+  if (outcome.kind !== 'response') return {};
+  if (!outcome.streamed) return { response: parseResponse(outcome.body) };
+  const http = decodeHttpStream(outcome.bytes, outcome.contentType);
+  const stream: StreamedResponse = { raw: new Uint8Array(outcome.bytes), ...(outcome.contentType ? { contentType: outcome.contentType } : {}), ...(http ? { http } : {}) };
+  return { response: http ?? outcome.body, stream };
 }
 
 /** Why an invoke did not end: the deadline passed (timeout) or the process died (failure). */

@@ -124,7 +124,8 @@ async function onResponse(env: Environment, id: string, req: IncomingMessage, re
   if (streaming && trailerType) {
     setOutcome(env, inv, { kind: 'error', error: streamedError(trailerType, read.trailers['lambda-runtime-function-error-body']) });
   } else {
-    setOutcome(env, inv, { kind: 'response', body: read.body.toString('utf8') });
+    const contentType = header(req, 'Content-Type');
+    setOutcome(env, inv, { kind: 'response', body: read.body.toString('utf8'), bytes: read.body, streamed: streaming, ...(contentType ? { contentType } : {}) });
   }
   sendJson(res, 202, { status: 'OK' });
 }

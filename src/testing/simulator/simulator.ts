@@ -7,7 +7,7 @@ import { handOver } from './hand-over.js';
 import { newRequestId } from './ids.js';
 import { startLogSocket, type LogSocket } from './log-socket.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
-import { abortError, emitReport, extensionOverhead, parseResponse } from './reports.js';
+import { abortError, emitReport, extensionOverhead, responseFields } from './reports.js';
 import { startApiServer, type ApiServer } from './server.js';
 import { Slots } from './slots.js';
 import type {
@@ -235,7 +235,7 @@ export class LambdaSimulator {
     return {
       ...base,
       status,
-      ...(outcome.kind === 'response' ? { response: parseResponse(outcome.body) } : { error: outcome.error }),
+      ...(outcome.kind === 'response' ? responseFields(outcome) : { error: outcome.error }),
       latencyMs: round((inv.responseEndAt ?? inv.endedAt) - inv.handedAt),
       billedDurationMs,
       frozen,
@@ -258,7 +258,7 @@ export class LambdaSimulator {
     return {
       ...base,
       status,
-      ...(outcome?.kind === 'response' ? { response: parseResponse(outcome.body) } : {}),
+      ...(outcome?.kind === 'response' ? responseFields(outcome) : {}),
       error,
       latencyMs: round((inv.responseEndAt ?? now) - inv.handedAt),
       billedDurationMs: Math.ceil(now - inv.handedAt),

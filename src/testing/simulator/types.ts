@@ -136,8 +136,14 @@ export interface InvokeError {
 export interface InvokeResult {
   requestId: string;
   status: InvokeStatus;
-  /** The response body, JSON-parsed when it is valid JSON, else the raw string. */
+  /**
+   * The response body, JSON-parsed when it is valid JSON, else the raw string. A streamed
+   * response written through `awslambda.HttpResponseStream.from()` is decoded into
+   * {@link HttpStreamResponse} `{ statusCode, headers, cookies, body }`.
+   */
   response?: unknown;
+  /** Set when the response was streamed (`awslambda.streamifyResponse`): its raw bytes and content type. */
+  stream?: StreamedResponse;
   error?: InvokeError;
   /** First invoke of this process. */
   coldStart: boolean;
@@ -151,6 +157,28 @@ export interface InvokeResult {
   frozen: boolean;
   /** Time an extension held the invoke after the runtime was done. */
   extensionOverheadMs?: number;
+}
+
+/** A streamed response as the runtime sent it. */
+export interface StreamedResponse {
+  /** The bytes as sent (for an HTTP integration stream: JSON prelude, 8 NUL bytes, body). */
+  raw: Uint8Array;
+  /** The stream's content type (`application/vnd.awslambda.http-integration-response` for `HttpResponseStream`). */
+  contentType?: string;
+  /** The decoded HTTP integration response, when the stream carried a prelude. */
+  http?: HttpStreamResponse;
+}
+
+/** A streamed HTTP integration response (what a function URL would answer). */
+export interface HttpStreamResponse {
+  /** From the prelude; 200 when it has none, as function URLs do. */
+  statusCode: number;
+  headers: Record<string, string>;
+  cookies: string[];
+  /** The body after the delimiter, as UTF-8 text (binary bodies: use `bodyBytes`). */
+  body: string;
+  /** The body bytes after the delimiter. */
+  bodyBytes: Uint8Array;
 }
 
 /** What {@link LambdaSimulator.shutdown} resolves with. */
