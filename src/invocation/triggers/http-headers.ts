@@ -35,7 +35,8 @@ interface CapturedHeader {
   credential: boolean;
 }
 
-// The list comes from options resolved once: classify its names once, not on every invoke.
+// The list comes from options resolved once: classify its names once, not on every invoke
+// (as written: `pinCode` splits into words, `pincode` does not).
 const plans = new WeakMap<readonly string[], CapturedHeader[]>();
 
 function planOf(names: readonly string[]): CapturedHeader[] {
@@ -45,7 +46,7 @@ function planOf(names: readonly string[]): CapturedHeader[] {
     for (const name of Array.isArray(names) ? names : []) {
       if (typeof name !== 'string' || name === '') continue;
       const key = name.toLowerCase();
-      plan.push({ key, attribute: HTTP_REQUEST_HEADER_PREFIX + key, credential: isCredentialName(key) });
+      plan.push({ key, attribute: HTTP_REQUEST_HEADER_PREFIX + key, credential: isCredentialName(name) });
     }
     plans.set(names, plan);
   }
