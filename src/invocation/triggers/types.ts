@@ -1,5 +1,4 @@
 import type { Attributes, Link, Span, SpanContext, SpanKind } from '@opentelemetry/api';
-import type { DEFAULT_MAX_VALUE_LENGTH } from './limits.js';
 
 /** Values of the `faas.trigger` attribute. */
 export type FaasTrigger = 'datasource' | 'http' | 'pubsub' | 'timer' | 'other';
@@ -32,7 +31,7 @@ export interface TriggerOptions {
    * Longest string (in UTF-16 code units) recorded from an event: every attribute value the
    * library derives from it (`url.path`, `url.query`, `user_agent.original`, header values,
    * queue / bucket names...). Span names are cut to `min(256, maxValueLength)`. Cuts never
-   * split a surrogate pair. Default {@link DEFAULT_MAX_VALUE_LENGTH} (4096).
+   * split a surrogate pair. Default 4096.
    */
   maxValueLength?: number;
   /**
