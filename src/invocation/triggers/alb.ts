@@ -1,5 +1,6 @@
 // Application Load Balancer target-group events.
 import { forwardedFor, headerLookup, httpTrigger, joinQuery } from './http.js';
+import { valueLimit } from './limits.js';
 import type { TriggerInfo, TriggerOptions } from './types.js';
 import { get, isObject, lowerCaseHeaders, str } from './util.js';
 
@@ -23,7 +24,9 @@ export function alb(event: Record<string, unknown>, options: TriggerOptions): Tr
       userAgent: carrier['user-agent'],
       protocolVersion: undefined,
       // ALB passes query parameters as the client sent them (still URL-encoded).
-      query: joinQuery(event.queryStringParameters, event.multiValueQueryStringParameters, false),
+      query: options.captureQuery === true
+        ? joinQuery(event.queryStringParameters, event.multiValueQueryStringParameters, false, valueLimit(options.maxValueLength))
+        : undefined,
       headerValues: headerLookup(event.headers, event.multiValueHeaders),
       carrier,
       defaultStatus: undefined,

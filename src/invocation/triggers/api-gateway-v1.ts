@@ -1,5 +1,6 @@
 // API Gateway REST API (and HTTP API payload 1.0) proxy events.
 import { forwardedFor, headerLookup, httpTrigger, joinQuery, protocolVersion } from './http.js';
+import { valueLimit } from './limits.js';
 import type { TriggerInfo, TriggerOptions } from './types.js';
 import { get, isObject, lowerCaseHeaders, str } from './util.js';
 
@@ -24,7 +25,9 @@ export function apiGatewayV1(event: Record<string, unknown>, options: TriggerOpt
       clientAddress: str(get(get(rc, 'identity'), 'sourceIp')) ?? forwardedFor(carrier),
       userAgent: carrier['user-agent'] ?? str(get(get(rc, 'identity'), 'userAgent')),
       protocolVersion: protocolVersion(get(rc, 'protocol')),
-      query: joinQuery(event.queryStringParameters, event.multiValueQueryStringParameters, true),
+      query: options.captureQuery === true
+        ? joinQuery(event.queryStringParameters, event.multiValueQueryStringParameters, true, valueLimit(options.maxValueLength))
+        : undefined,
       headerValues: headerLookup(event.headers, event.multiValueHeaders),
       carrier,
       defaultStatus: undefined,

@@ -1,24 +1,22 @@
 // Shared HTTP-server attributes for API Gateway, function URL and ALB events (HTTP semantic
 // conventions, stable names). Never records bodies, credentials or, unless asked, the query.
+// Values from the request are cut to `maxValueLength` before any work on them.
 import { SpanKind, SpanStatusCode, type Attributes, type Span } from '@opentelemetry/api';
+import { captureHeaders, type HeaderValues } from './http-headers.js';
+import { truncate, valueLimit } from './limits.js';
+import { redactPath, redactQuery } from './redact.js';
 import * as sc from './semconv.js';
 import type { TriggerInfo, TriggerOptions } from './types.js';
 import { isObject } from './util.js';
 
+export { REDACTED } from './redact.js';
+export { headerLookup } from './http-headers.js';
+
 const KNOWN_METHODS = new Set([
   'CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'QUERY', 'TRACE',
 ]);
-
-/** Headers whose values are never recorded, even when capture is asked for. */
-const CREDENTIAL_HEADERS = new Set([
-  'authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key',
-  'x-amz-security-token', 'x-auth-token', 'x-csrf-token', 'x-xsrf-token',
-]);
-
-/** Query parameter names whose values are redacted in `url.query`. */
-const SECRET_PARAM = /token|secret|passw|pwd|signature|^sig$|credential|api[-_]?key|^key$|^code$|auth|session|jwt|awsaccesskeyid/i;
-
-export const REDACTED = 'REDACTED';
+/** Longest known method name: a longer one is `_OTHER` without upper-casing it. */
+const MAX_METHOD = 7;
 
 /** What an HTTP event says about the request, normalised across event formats. */
 export interface HttpRequestFacts {
@@ -37,37 +35,33 @@ export interface HttpRequestFacts {
   /** Raw query string without `?`, or `undefined`. */
   query: string | undefined;
   /** Lower-cased header name → values, for opt-in capture. */
-  headerValues: (name: string) => string[] | undefined;
+  headerValues: HeaderValues;
   carrier: Record<string, string>;
   /** Status API Gateway assumes when the result carries none (200 for payload 2.0). */
   defaultStatus: number | undefined;
 }
 
-/** The TriggerInfo of an HTTP request. */
+/** The TriggerInfo of an HTTP request (the final cap of every value is `boundTrigger`'s). */
 export function httpTrigger(facts: HttpRequestFacts, options: TriggerOptions): TriggerInfo {
+  const max = valueLimit(options.maxValueLength);
   const attributes: Attributes = { [sc.FAAS_TRIGGER]: 'http' };
   const { method, original } = normaliseMethod(facts.method);
   if (method !== undefined) attributes[sc.HTTP_REQUEST_METHOD] = method;
   if (original !== undefined) attributes[sc.HTTP_REQUEST_METHOD_ORIGINAL] = original;
-  setIf(attributes, sc.HTTP_ROUTE, facts.route);
-  setIf(attributes, sc.URL_PATH, facts.path);
-  setIf(attributes, sc.URL_SCHEME, facts.scheme?.toLowerCase());
+  const route = facts.route !== undefined ? redactPath(truncate(facts.route, max)) : undefined;
+  setIf(attributes, sc.HTTP_ROUTE, route);
+  if (facts.path !== undefined) setIf(attributes, sc.URL_PATH, redactPath(truncate(facts.path, max)));
+  if (facts.scheme !== undefined) setIf(attributes, sc.URL_SCHEME, truncate(facts.scheme, max).toLowerCase());
   setIf(attributes, sc.SERVER_ADDRESS, facts.host);
-  const port = facts.port !== undefined ? Number(facts.port) : NaN;
+  const port = facts.port !== undefined && facts.port.length <= 5 ? Number(facts.port) : NaN;
   if (Number.isInteger(port) && port > 0 && port < 65536) attributes[sc.SERVER_PORT] = port;
   setIf(attributes, sc.CLIENT_ADDRESS, facts.clientAddress);
   setIf(attributes, sc.USER_AGENT_ORIGINAL, facts.userAgent);
   setIf(attributes, sc.NETWORK_PROTOCOL_VERSION, facts.protocolVersion);
-  if (options.captureQuery === true && facts.query) attributes[sc.URL_QUERY] = redactQuery(facts.query);
-  for (const name of options.captureRequestHeaders ?? []) {
-    if (typeof name !== 'string') continue;
-    const key = name.toLowerCase();
-    const values = facts.headerValues(key);
-    if (values === undefined || values.length === 0) continue;
-    attributes[sc.HTTP_REQUEST_HEADER_PREFIX + key] = CREDENTIAL_HEADERS.has(key) ? values.map(() => REDACTED) : values;
-  }
+  if (options.captureQuery === true && facts.query) attributes[sc.URL_QUERY] = redactQuery(facts.query, max);
+  if (options.captureRequestHeaders !== undefined) captureHeaders(attributes, facts.headerValues, options.captureRequestHeaders, max);
   const verb = method === undefined ? undefined : method === '_OTHER' ? 'HTTP' : method;
-  const name = verb === undefined ? undefined : facts.route ? `${verb} ${facts.route}` : verb;
+  const name = verb === undefined ? undefined : route ? `${verb} ${route}` : verb;
   return {
     source: facts.source,
     trigger: 'http',
@@ -95,61 +89,39 @@ export function statusRecorder(defaultStatus: number | undefined) {
   };
 }
 
-/** `url.query` with credential-like parameter values replaced by `REDACTED`. */
-export function redactQuery(query: string): string {
-  return query
-    .split('&')
-    .map((pair) => {
-      const eq = pair.indexOf('=');
-      if (eq < 0) return pair;
-      let name = pair.slice(0, eq);
-      try {
-        name = decodeURIComponent(name.replace(/\+/g, ' '));
-      } catch {
-        // keep the raw name
-      }
-      return SECRET_PARAM.test(name) ? `${pair.slice(0, eq)}=${REDACTED}` : pair;
-    })
-    .join('&');
-}
-
 /**
- * A query string from (multi-value) query parameters. API Gateway hands them decoded
- * (`encode: true` re-encodes them); ALB hands them as the client sent them.
+ * A query string from (multi-value) query parameters, stopping once it is longer than `max`
+ * (the caller cuts it exactly). API Gateway hands them decoded (`encode: true` re-encodes
+ * them); ALB hands them as the client sent them.
  */
-export function joinQuery(single: unknown, multi: unknown, encode: boolean): string | undefined {
-  const pairs: string[] = [];
+export function joinQuery(single: unknown, multi: unknown, encode: boolean, max: number): string | undefined {
   const source = isObject(multi) ? multi : isObject(single) ? single : undefined;
   if (source === undefined) return undefined;
-  for (const [key, value] of Object.entries(source)) {
+  const pairs: string[] = [];
+  let length = 0;
+  for (const key in source) {
+    if (!Object.hasOwn(source, key)) continue;
+    const value = source[key];
     for (const v of Array.isArray(value) ? value : [value]) {
       if (typeof v !== 'string') continue;
-      pairs.push(encode ? `${encodeURIComponent(key)}=${encodeURIComponent(v)}` : `${key}=${v}`);
+      if (length > max) return pairs.join('&');
+      // Cut before encoding: encoding a 1 MB value only to cut it is wasted work.
+      const k = truncate(key, max);
+      const val = truncate(v, max);
+      const pair = encode ? `${encodeURIComponent(k)}=${encodeURIComponent(val)}` : `${k}=${val}`;
+      pairs.push(pair);
+      length += pair.length + 1;
     }
   }
   return pairs.length > 0 ? pairs.join('&') : undefined;
-}
-
-/** Lower-cased header name → values, from `headers` and/or `multiValueHeaders`. */
-export function headerLookup(headers: unknown, multiValueHeaders: unknown): (name: string) => string[] | undefined {
-  return (name) => {
-    for (const map of [multiValueHeaders, headers]) {
-      if (!isObject(map)) continue;
-      for (const [key, value] of Object.entries(map)) {
-        if (key.toLowerCase() !== name) continue;
-        const values = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
-        if (values.length > 0) return values;
-      }
-    }
-    return undefined;
-  };
 }
 
 /** First entry of `X-Forwarded-For` (the original client). */
 export function forwardedFor(carrier: Record<string, string>): string | undefined {
   const value = carrier['x-forwarded-for'];
   if (value === undefined) return undefined;
-  const client = value.split(',')[0]?.trim();
+  const comma = value.indexOf(',');
+  const client = (comma < 0 ? value : value.slice(0, comma)).trim();
   return client ? client : undefined;
 }
 
@@ -162,6 +134,7 @@ export function protocolVersion(protocol: unknown): string | undefined {
 
 function normaliseMethod(raw: string | undefined): { method?: string; original?: string } {
   if (raw === undefined) return {};
+  if (raw.length > MAX_METHOD) return { method: '_OTHER', original: raw };
   const upper = raw.toUpperCase();
   if (KNOWN_METHODS.has(upper)) return upper === raw ? { method: upper } : { method: upper, original: raw };
   return { method: '_OTHER', original: raw };

@@ -6,6 +6,7 @@ import { directInvoke } from './direct.js';
 import { dynamoDb, isDynamoDb } from './dynamodb.js';
 import { eventBridge, isEventBridge } from './eventbridge.js';
 import { isKinesis, kinesis } from './kinesis.js';
+import { boundTrigger, valueLimit } from './limits.js';
 import { isS3, s3 } from './s3.js';
 import { isSns, sns } from './sns.js';
 import { isSqs, sqs } from './sqs.js';
@@ -14,14 +15,16 @@ import { isObject } from './util.js';
 
 export type { TriggerInfo, TriggerOptions, FaasTrigger } from './types.js';
 export { DEFAULT_MAX_LINKS } from './links.js';
+export { DEFAULT_MAX_NAME_LENGTH, DEFAULT_MAX_VALUE_LENGTH, resolveMaxValueLength } from './limits.js';
 
 /**
  * Detects the event source from the event's shape. Never throws: malformed or unknown
- * events (including ones whose getters throw) get the direct-invoke default.
+ * events (including ones whose getters throw) get the direct-invoke default. Every value
+ * taken from the event is cut to `maxValueLength`, the span name to 256.
  */
 export function detectTrigger(event: unknown, options: TriggerOptions): TriggerInfo {
   try {
-    return detect(event, options) ?? directInvoke();
+    return boundTrigger(detect(event, options) ?? directInvoke(), valueLimit(options.maxValueLength));
   } catch {
     return directInvoke();
   }

@@ -1,6 +1,7 @@
 // S3 event notifications: a data-source trigger (FaaS conventions: kind SERVER).
 import { SpanKind, type Attributes } from '@opentelemetry/api';
 import { batchTrigger, commonValue, eventSourceOf } from './messaging.js';
+import { truncate, valueLimit } from './limits.js';
 import * as sc from './semconv.js';
 import type { TriggerInfo, TriggerOptions } from './types.js';
 import { get, str } from './util.js';
@@ -21,12 +22,12 @@ function operation(record: unknown): string | undefined {
   return 'edit';
 }
 
-/** Object keys arrive URL-encoded, with `+` for spaces. */
-function objectKey(record: unknown): string | undefined {
+/** Object keys arrive URL-encoded, with `+` for spaces; cut before decoding (bounded work). */
+function objectKey(record: unknown, max: number): string | undefined {
   const raw = str(get(get(get(record, 's3'), 'object'), 'key'));
   if (raw === undefined) return undefined;
   try {
-    return decodeURIComponent(raw.replace(/\+/g, ' '));
+    return decodeURIComponent(truncate(raw, max).replace(/\+/g, ' '));
   } catch {
     return raw;
   }
@@ -47,7 +48,7 @@ export function s3(records: readonly unknown[], options: TriggerOptions): Trigge
         const op = commonValue(all, operation);
         if (op !== undefined) attributes[sc.FAAS_DOCUMENT_OPERATION] = op;
         if (all.length === 1) {
-          const key = objectKey(all[0]);
+          const key = objectKey(all[0], valueLimit(options.maxValueLength));
           if (key !== undefined) attributes[sc.FAAS_DOCUMENT_NAME] = key;
           const time = str(get(all[0], 'eventTime'));
           if (time !== undefined) attributes[sc.FAAS_DOCUMENT_TIME] = time;

@@ -30,15 +30,24 @@ export interface TriggerOptions {
   /** Longest value derived from the event, in characters (see `OtelLambdaOptions.maxAttributeLength`). */
   maxValueLength?: number;
   /**
+   * Longest string (in UTF-16 code units) recorded from an event: every attribute value the
+   * library derives from it (`url.path`, `url.query`, `user_agent.original`, header values,
+   * queue / bucket names...). Span names are cut to `min(256, maxValueLength)`. Cuts never
+   * split a surrogate pair. Default 4096.
+   */
+  maxValueLength?: number;
+  /**
    * Request headers to record as `http.request.header.<name>` (string arrays), matched
-   * case-insensitively. Off by default. Credential headers (`authorization`, `cookie`,
-   * `x-api-key`, ...) are always recorded as `REDACTED`.
+   * case-insensitively. Off by default. Headers whose name looks like a credential
+   * (`authorization`, `cookie`, `x-api-key`, `x-access-token`, anything with `token`,
+   * `secret`, `signature`, `key`...) and values shaped like one (a JWT, ...) are recorded
+   * as `REDACTED`; at most 16 values per header.
    */
   captureRequestHeaders?: readonly string[];
   /**
    * Records `url.query` for HTTP triggers, with the values of credential-like parameters
-   * (`token`, `signature`, `password`, `X-Amz-Credential`, ...) replaced by `REDACTED`.
-   * Off by default.
+   * (by name: `token`, `signature`, `password`, `pw`, `private_key`, `X-Amz-Credential`...;
+   * or by value: a JWT...) replaced by `REDACTED`. Off by default.
    */
   captureQuery?: boolean;
   /**

@@ -1,6 +1,6 @@
 import { SpanStatusCode, type Span } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
-import { redactQuery } from '../../../src/invocation/triggers/http.js';
+import { redactQuery } from '../../../src/invocation/triggers/redact.js';
 import { detectTrigger } from '../../../src/invocation/triggers/index.js';
 import { loadEvent } from './load-event.js';
 
