@@ -27,8 +27,6 @@ export interface TriggerInfo {
 export interface TriggerOptions {
   /** Most links per invocation span. Default 32. */
   maxLinks: number;
-  /** Longest value derived from the event, in characters (see `OtelLambdaOptions.maxAttributeLength`). */
-  maxValueLength?: number;
   /**
    * Longest string (in UTF-16 code units) recorded from an event: every attribute value the
    * library derives from it (`url.path`, `url.query`, `user_agent.original`, header values,
