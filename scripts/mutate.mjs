@@ -14,6 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { stripVTControlCharacters } from 'node:util';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,7 +22,7 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 const U = 'test/unit/';
 const I = 'test/integration/';
 
-/** @type {{ id: string; what: string; file: string; from: string; to: string; tests: string[] }[]} */
+/** @type {{ id: string; what: string; file: string; from: string; to: string; tests: string[]; only?: string }[]} */
 export const MUTATIONS = [
   { id: 'M01', what: 'withFlush does not await the flush before returning the result', file: 'src/handler/with-flush.ts',
     from: '  await inv.finish({ result });\n  return result;', to: '  void inv.finish({ result });\n  return result;', tests: [`${U}core/with-flush.test.ts`] },
@@ -60,9 +61,9 @@ export const MUTATIONS = [
   { id: 'M17', what: 'flush budget ignores the remaining time (flushTimeoutMs only)', file: 'src/flush/budget.ts',
     from: '  return Math.max(0, Math.min(flushTimeoutMs, Math.floor(deadlineMs - now - marginMs)));', to: '  return Math.max(0, flushTimeoutMs);', tests: [`${U}core/flusher.test.ts`] },
   { id: 'M18', what: 'flusher waits for the providers past its budget', file: 'src/flush/flusher.ts',
-    from: '    const cancel = schedule(budgetMs, () => resolve(true));', to: '    const cancel = () => undefined;', tests: [`${I}core-wrapper.test.ts`] },
+    from: '    const cancel = schedule(budgetMs, () => resolve(true));', to: '    const cancel = () => undefined;', tests: [`${I}core-wrapper.test.ts`], only: 'black hole' },
   { id: 'M19', what: 'SIGTERM handler not installed', file: 'src/lifecycle/shutdown.ts',
-    from: "  process.on('SIGTERM', onSigterm);", to: '', tests: [`${I}core-sigterm.test.ts`] },
+    from: "  process.on('SIGTERM', onSigterm);", to: '', tests: [`${I}core-sigterm.test.ts`], only: 'SIGTERM' },
   { id: 'M20', what: 'shutdown skips the final flush and provider shutdown', file: 'src/lifecycle/shutdown.ts',
     from: "    const flushed = await target.flush(Math.floor(left() * 0.75), 'shutdown');\n    await target.shutdown(Math.floor(left()));",
     to: '    const flushed = undefined;', tests: [`${U}core/shutdown.test.ts`] },
@@ -86,6 +87,12 @@ export const MUTATIONS = [
     from: "  if (typeof ctx?.awsRequestId === 'string') attrs['faas.invocation_id'] = ctx.awsRequestId;", to: '', tests: [`${U}core/with-flush.test.ts`] },
   { id: 'M30', what: 'extension worker releases /event/next without waiting for done', file: 'src/extension/worker/gate.ts',
     from: '    if (!this.enabled || maxWaitMs <= 0) return Promise.resolve(false);', to: '    return Promise.resolve(false);', tests: [`${U}extension/worker.test.ts`] },
+  // The same breaks seen from the real runtime client and the freeze (slow receiver).
+  { id: 'M31', what: 'withFlush does not await the flush (under the simulator, freeze after each invoke)', file: 'src/handler/with-flush.ts',
+    from: '  await inv.finish({ result });\n  return result;', to: '  void inv.finish({ result });\n  return result;', tests: [`${I}core-wrapper.test.ts`], only: '200 invokes' },
+  { id: 'M32', what: 'middy early return released before the flush (under the simulator)', file: 'src/handler/middy.ts',
+    from: 'return inv.finish({ result: v, ...(err !== undefined ? { handledError: err } : {}) }).then(() => v);',
+    to: 'void inv.finish({ result: v, ...(err !== undefined ? { handledError: err } : {}) });\n      return Promise.resolve(v);', tests: [`${I}core-middy.test.ts`], only: 'early return' },
 ];
 
 function copyRepo() {
@@ -118,7 +125,7 @@ function run(cmd, args, cwd) {
 function main() {
   const args = process.argv.slice(2);
   if (args.includes('--list')) {
-    for (const m of MUTATIONS) console.log(`| ${m.id} | ${m.what} | \`${m.file}\` | ${m.tests.map((t) => `\`${t}\``).join(', ')} |`);
+    for (const m of MUTATIONS) console.log(`| ${m.id} | ${m.what} | \`${m.file}\` | ${m.tests.map((t) => `\`${t}\``).join(', ')}${m.only ? ` (\`-t '${m.only}'\`)` : ''} |`);
     return;
   }
   const chosen = args.length ? MUTATIONS.filter((m) => args.includes(m.id)) : MUTATIONS;
@@ -146,12 +153,12 @@ function main() {
         let verdict;
         if (m.tests.some((t) => t.startsWith(I)) && !run('node', ['scripts/build.mjs'], dir).ok) verdict = 'caught (build failed)';
         else {
-          const r = run('npx', ['vitest', 'run', '--bail', '1', ...m.tests], dir);
+          const r = run('npx', ['vitest', 'run', '--bail', '1', ...(m.only ? ['-t', m.only] : []), ...m.tests], dir);
           // A mutation that does not compile proves nothing: say so rather than "caught".
           if (r.ok) verdict = 'MISSED';
           else if (/SyntaxError|Transform failed|ERROR: Expected/.test(r.out)) verdict = 'invalid';
           else verdict = 'caught';
-          const failed = r.out.replace(/\x1b\[[0-9;]*m/g, '').match(/FAIL\s+.*?>\s*(.+)/);
+          const failed = stripVTControlCharacters(r.out).match(/FAIL\s+.*?>\s*(.+)/);
           if (failed) m.by = failed[1].trim().slice(0, 110);
         }
         results.push({ ...m, verdict, s: ((Date.now() - t0) / 1000).toFixed(0) });
