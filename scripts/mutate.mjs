@@ -11,8 +11,10 @@
 //   node scripts/mutate.mjs                 all mutations
 //   node scripts/mutate.mjs M03 M17         only these
 //   node scripts/mutate.mjs --list          print the list (the table in test/README.md)
+//   node scripts/mutate.mjs --tests-from REF M01   run against the test/ folder of a git ref
+//                                           (did an older suite catch it?)
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { stripVTControlCharacters } from 'node:util';
 import { dirname, join } from 'node:path';
@@ -128,9 +130,17 @@ function main() {
     for (const m of MUTATIONS) console.log(`| ${m.id} | ${m.what} | \`${m.file}\` | ${m.tests.map((t) => `\`${t}\``).join(', ')}${m.only ? ` (\`-t '${m.only}'\`)` : ''} |`);
     return;
   }
+  const refAt = args.indexOf('--tests-from');
+  const testsFrom = refAt >= 0 ? args.splice(refAt, 2)[1] : undefined;
   const chosen = args.length ? MUTATIONS.filter((m) => args.includes(m.id)) : MUTATIONS;
   const dir = copyRepo();
   console.log(`scratch copy: ${dir}`);
+  if (testsFrom) {
+    rmSync(join(dir, 'test'), { recursive: true, force: true });
+    const tar = spawnSync('sh', ['-c', `git -C "${root}" archive "${testsFrom}" test | tar -x -C "${dir}"`], { encoding: 'utf8' });
+    if (tar.status !== 0) throw new Error(`cannot take test/ from ${testsFrom}: ${tar.stderr}`);
+    console.log(`tests from ${testsFrom}`);
+  }
   const results = [];
   try {
     for (const m of chosen) {
@@ -151,7 +161,9 @@ function main() {
       const t0 = Date.now();
       try {
         let verdict;
-        if (m.tests.some((t) => t.startsWith(I)) && !run('node', ['scripts/build.mjs'], dir).ok) verdict = 'caught (build failed)';
+        const absent = m.tests.filter((t) => !existsSync(join(dir, t)));
+        if (absent.length) verdict = `MISSED (no ${absent.join(', ')})`;
+        else if (m.tests.some((t) => t.startsWith(I)) && !run('node', ['scripts/build.mjs'], dir).ok) verdict = 'caught (build failed)';
         else {
           const r = run('npx', ['vitest', 'run', '--bail', '1', ...(m.only ? ['-t', m.only] : []), ...m.tests], dir);
           // A mutation that does not compile proves nothing: say so rather than "caught".

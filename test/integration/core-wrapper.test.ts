@@ -86,7 +86,9 @@ describe('errors reach the runtime unchanged', () => {
 
 describe('deadline and a black-hole collector', () => {
   it('timeout: the timed-out span reaches the receiver before the kill', async () => {
-    const { rx, sim, close } = await startPair('wrapper.handler', { timeoutMs: 1500 });
+    // 3 s, not less: the guard's flush (300 ms before the deadline) must not race the exporters'
+    // preload on a loaded machine.
+    const { rx, sim, close } = await startPair('wrapper.handler', { timeoutMs: 3000 });
     try {
       const r = await sim.invoke({ mode: 'sleep', ms: 10_000 });
       expect(r.status).toBe('timeout');
