@@ -56,6 +56,9 @@ async function runProbe(binary: string, probe: string, rx: OtlpReceiver): Promis
       COMPAT_OTLP_URL: rx.url,
       // Nothing leaves on the batch processor's timer during the probe: only a flush exports.
       OTEL_BSP_SCHEDULE_DELAY: '600000',
+      // What is proved is "flushed before returning" on each Node line, not speed: the first
+      // flush loads the OTLP exporter, which on a loaded machine can outlast the 1 s default.
+      OTEL_LAMBDA_FLUSH_TIMEOUT_MS: '5000',
       AWS_LAMBDA_FUNCTION_NAME: 'compat-direct',
       AWS_REGION: 'us-east-1',
     },
