@@ -4,6 +4,13 @@ import { LambdaSimulator, OtlpReceiver, type ReceivedSpan, type SimulatorOptions
 
 export const coreFixtures = fileURLToPath(new URL('../fixtures/core/', import.meta.url));
 
+/**
+ * Receiver delay for the "nothing lost at the freeze" tests: each export is answered (and
+ * recorded) this late, so a flush the wrapper started but did not await before returning is
+ * still on the wire when the process freezes, and the snapshot at the freeze misses it.
+ */
+export const FREEZE_RECEIVER_DELAY_MS = 40;
+
 export async function startPair(
   handler: string,
   opts: Partial<SimulatorOptions> & { env?: Record<string, string> } = {},

@@ -1,7 +1,7 @@
 // otelFlush (middy 7) under the real runtime client (Node 24) and the simulator's freezes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LambdaSimulator, OtlpReceiver, ReceivedSpan } from '../../src/testing/index.js';
-import { invocationSpan, startPair } from './core-helpers.js';
+import { FREEZE_RECEIVER_DELAY_MS, invocationSpan, startPair } from './core-helpers.js';
 
 describe('otelFlush (middy) through the simulator', () => {
   let rx: OtlpReceiver;
@@ -15,6 +15,7 @@ describe('otelFlush (middy) through the simulator', () => {
         atFreeze.set(requestId, rx.spans());
       },
     }));
+    rx.setBehavior({ delayMs: FREEZE_RECEIVER_DELAY_MS });
   });
   afterAll(() => close?.());
 

@@ -1,7 +1,7 @@
 // withFlush under the real runtime client (Node 24) and the simulator's freezes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LambdaSimulator, OtlpReceiver, ReceivedSpan } from '../../src/testing/index.js';
-import { invocationSpan, startPair } from './core-helpers.js';
+import { FREEZE_RECEIVER_DELAY_MS, invocationSpan, startPair } from './core-helpers.js';
 
 describe('withFlush (ESM) through the simulator', () => {
   let rx: OtlpReceiver;
@@ -15,6 +15,7 @@ describe('withFlush (ESM) through the simulator', () => {
         atFreeze.set(requestId, rx.spans());
       },
     }));
+    rx.setBehavior({ delayMs: FREEZE_RECEIVER_DELAY_MS });
   });
   afterAll(() => close?.());
 
@@ -85,7 +86,9 @@ describe('errors reach the runtime unchanged', () => {
 
 describe('deadline and a black-hole collector', () => {
   it('timeout: the timed-out span reaches the receiver before the kill', async () => {
-    const { rx, sim, close } = await startPair('wrapper.handler', { timeoutMs: 1500 });
+    // 3 s, not less: the guard's flush (300 ms before the deadline) must not race the exporters'
+    // preload on a loaded machine.
+    const { rx, sim, close } = await startPair('wrapper.handler', { timeoutMs: 3000 });
     try {
       const r = await sim.invoke({ mode: 'sleep', ms: 10_000 });
       expect(r.status).toBe('timeout');
@@ -106,7 +109,9 @@ describe('deadline and a black-hole collector', () => {
 
   it('black hole: every invoke returns within about flushTimeoutMs, results unchanged', async () => {
     const flushTimeoutMs = 300;
-    const { rx, sim, close } = await startPair('wrapper.handler', { env: { OTEL_LAMBDA_FLUSH_TIMEOUT_MS: String(flushTimeoutMs) } });
+    // The exporters' own request timeout is 10 s (the fixture sets it), so only the library's
+    // flush budget can bring the invoke back at about 300 ms.
+    const { rx, sim, close } = await startPair('black-hole.handler', { env: { OTEL_LAMBDA_FLUSH_TIMEOUT_MS: String(flushTimeoutMs) } });
     try {
       await sim.invoke({ n: -1 }); // cold start outside the measurement
       rx.setBehavior({ blackHole: true });

@@ -25,6 +25,10 @@ describe('withFlush', () => {
     }, { tracerProvider: m.provider, handleSigterm: false });
     const ctx = fakeContext({ invokedFunctionArn: ARN, functionVersion: '7', functionName: 'orders' });
     expect(await h({ n: 21 }, ctx)).toEqual({ doubled: 42 });
+    const resolvedAt = performance.now();
+    // Completed, not just called: the export finished before the wrapper's promise resolved.
+    expect(m.exporter.exportedAt).toHaveLength(1);
+    expect(m.exporter.exportedAt[0]).toBeLessThanOrEqual(resolvedAt);
     expect(m.flushes).toBe(1);
     expect(flushesSeen).toEqual([0]);
     const [child, span] = m.spans();
@@ -105,6 +109,7 @@ describe('withFlush', () => {
     expect(wf(async () => 1).length).toBeLessThanOrEqual(2);
   });
 
+  // The 3-parameter shape itself (forced, since vitest runs on Node 24): callback-wrapper.test.ts.
   it('callback handlers: 3-parameter wrapper where the runtime accepts callbacks', async () => {
     expect(runtimeAcceptsCallbacks({}, '22.11.0')).toBe(true);
     expect(runtimeAcceptsCallbacks({}, '24.1.0')).toBe(false);
