@@ -163,10 +163,14 @@ function resolveFlush(f: Record<string, unknown>, extension: boolean, env: Env):
   };
 }
 
-/** The cap of event-derived values: the option or env var, lowered by OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT. */
+/**
+ * The cap of event-derived values: the option, else its env var; lowered (never raised) by the
+ * SDK's own limit, `OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT` else `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`
+ * as the SDK reads them (0 = unset). The library's cut never splits a surrogate pair; the SDK's may.
+ */
 function resolveMaxAttributeLength(o: Record<string, unknown>, env: Env): number {
   const own = optInt(o, 'maxAttributeLength', VARS.maxAttributeLength) ?? readVar(env, VARS.maxAttributeLength);
-  const sdk = readVar(env, VARS.attributeValueLengthLimit);
+  const sdk = readVar(env, VARS.spanAttributeValueLengthLimit) || readVar(env, VARS.attributeValueLengthLimit);
   return sdk > 0 ? Math.min(own, sdk) : own;
 }
 

@@ -43,6 +43,7 @@ export const VARS = {
   captureRequestHeaders: { kind: 'list', name: 'OTEL_LAMBDA_CAPTURE_REQUEST_HEADERS', doc: 'Request headers to record as `http.request.header.<name>` (credential headers `REDACTED`).' },
   acceptUnsampledXRay: { kind: 'bool', name: 'OTEL_LAMBDA_XRAY_ACCEPT_UNSAMPLED', default: false, doc: 'Use an X-Ray parent even when it says `Sampled=0`.' },
   propagators: { kind: 'list', name: 'OTEL_PROPAGATORS', default: ['tracecontext', 'baggage'], doc: 'Propagators: `tracecontext`, `baggage`, `xray`, `xray-lambda`, `none` (others are left to a registered global propagator).' },
+  spanAttributeValueLengthLimit: { kind: 'int', name: 'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', default: 0, min: 0, max: Number.MAX_SAFE_INTEGER, doc: 'OpenTelemetry span attribute value length limit (read first, as the SDK does); when set it also caps the values the library derives from events.' },
   attributeValueLengthLimit: { kind: 'int', name: 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', default: 0, min: 0, max: Number.MAX_SAFE_INTEGER, doc: 'OpenTelemetry attribute value length limit; when set it also caps the values the library derives from events.' },
   logLevel: { kind: 'enum', name: 'OTEL_LOG_LEVEL', values: ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'], doc: 'Registers a console diag logger at this level when no diag logger is registered.' },
 } as const satisfies Record<string, EnvVar>;

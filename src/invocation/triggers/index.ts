@@ -15,7 +15,7 @@ import { isObject } from './util.js';
 
 export type { TriggerInfo, TriggerOptions, FaasTrigger } from './types.js';
 export { DEFAULT_MAX_LINKS } from './links.js';
-export { DEFAULT_MAX_NAME_LENGTH, DEFAULT_MAX_VALUE_LENGTH, resolveMaxValueLength } from './limits.js';
+export { DEFAULT_MAX_NAME_LENGTH, DEFAULT_MAX_VALUE_LENGTH } from './limits.js';
 
 /**
  * Detects the event source from the event's shape. Never throws: malformed or unknown

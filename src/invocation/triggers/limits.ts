@@ -39,23 +39,6 @@ export function nameLimit(valueMax: number): number {
 }
 
 /**
- * The effective `maxValueLength`: the option, else `OTEL_LAMBDA_MAX_ATTRIBUTE_LENGTH`, else
- * {@link DEFAULT_MAX_VALUE_LENGTH}; lowered to the SDK's own span limit when one is set
- * (`OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT`, else `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`, as the SDK
- * reads them). Values that are not positive integers are ignored, as the SDK ignores them.
- */
-export function resolveMaxValueLength(configured: number | undefined, env: Readonly<Record<string, string | undefined>>): number {
-  const own = positive(configured) ?? positive(env.OTEL_LAMBDA_MAX_ATTRIBUTE_LENGTH) ?? DEFAULT_MAX_VALUE_LENGTH;
-  const sdk = positive(env.OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT) ?? positive(env.OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT);
-  return sdk !== undefined && sdk < own ? sdk : own;
-}
-
-function positive(value: unknown): number | undefined {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-  return Number.isInteger(n) && n > 0 ? n : undefined;
-}
-
-/**
  * Caps a detected trigger in place: every string attribute (and string array element) of the
  * span and of its links to `max`, the span name to {@link nameLimit}. Allocates nothing when
  * everything already fits (the common case, on every invoke).

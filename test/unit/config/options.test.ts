@@ -102,6 +102,10 @@ describe('resolveOptions', () => {
     expect(resolveOptions({}, { OTEL_LAMBDA_MAX_ATTRIBUTE_LENGTH: '100' }).maxAttributeLength).toBe(100);
     expect(resolveOptions({ maxAttributeLength: 200 }, { OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '64' }).maxAttributeLength).toBe(64);
     expect(resolveOptions({}, { OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '100000' }).maxAttributeLength).toBe(4096);
+    expect(resolveOptions({ maxAttributeLength: 2000 }, { OTEL_LAMBDA_MAX_ATTRIBUTE_LENGTH: '512' }).maxAttributeLength).toBe(2000);
+    // span-specific first, as in the SDK
+    expect(resolveOptions({}, { OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: '200', OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '100' }).maxAttributeLength).toBe(200);
+    expect(resolveOptions({}, { OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '0' }).maxAttributeLength).toBe(4096);
   });
 
   it('AWS_LAMBDA_MAX_CONCURRENCY marks concurrent invokes (Managed Instances)', () => {

@@ -5,7 +5,6 @@ import {
   DEFAULT_MAX_NAME_LENGTH,
   DEFAULT_MAX_VALUE_LENGTH,
   detectTrigger,
-  resolveMaxValueLength,
   type TriggerInfo,
 } from '../../../src/invocation/triggers/index.js';
 import { boundTrigger, truncate } from '../../../src/invocation/triggers/limits.js';
@@ -68,25 +67,6 @@ describe('truncate', () => {
       expect(cut.length).toBeLessThanOrEqual(max);
       expect(wellFormed(cut), `max ${max}`).toBe(true);
     }
-  });
-});
-
-describe('resolveMaxValueLength', () => {
-  it.each([
-    [undefined, {}, 4096],
-    [1000, {}, 1000],
-    [undefined, { OTEL_LAMBDA_MAX_ATTRIBUTE_LENGTH: '512' }, 512],
-    [2000, { OTEL_LAMBDA_MAX_ATTRIBUTE_LENGTH: '512' }, 2000], // code wins over the env
-    [undefined, { OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '100' }, 100], // the SDK's limit lowers it
-    [undefined, { OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '100000' }, 4096], // never raises it
-    [8000, { OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '6000' }, 6000],
-    [undefined, { OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: '200', OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '100' }, 200], // span-specific first, as in the SDK
-    [undefined, { OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '0' }, 4096], // ignored, as the SDK ignores it
-    [undefined, { OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: 'abc', OTEL_LAMBDA_MAX_ATTRIBUTE_LENGTH: '-5' }, 4096],
-    [0, {}, 4096],
-    [1.5, {}, 4096],
-  ])('option %s, env %j → %s', (option, env, expected) => {
-    expect(resolveMaxValueLength(option, env)).toBe(expected);
   });
 });
 
