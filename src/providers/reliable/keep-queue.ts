@@ -73,8 +73,22 @@ export class KeepQueue<T> {
 
   private enforce(): void {
     while (this.batches.length > 0 && (this.count > this.limits.maxItems || this.bytes > this.limits.maxBytes)) {
-      const dropped = this.shift()!;
-      this.onDrop(dropped);
+      const head = this.batches[0]!;
+      // A merged array gives up only its oldest items, as many as the bounds need.
+      const excess = Math.max(this.count - this.limits.maxItems, Math.ceil(((this.bytes - this.limits.maxBytes) / Math.max(1, head.bytes)) * head.count));
+      if (Array.isArray(head.items) && excess > 0 && excess < head.count) {
+        const items = head.items as unknown[];
+        const bytes = Math.round((head.bytes * excess) / head.count);
+        const part: KeptBatch<T> = { items: items.slice(0, excess) as T, count: excess, bytes, attempts: head.attempts };
+        head.items = items.slice(excess) as T;
+        head.count -= excess;
+        head.bytes -= bytes;
+        this.count -= excess;
+        this.bytes -= bytes;
+        this.onDrop(part);
+        continue;
+      }
+      this.onDrop(this.shift()!);
     }
   }
 }
