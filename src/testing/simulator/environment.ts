@@ -5,7 +5,7 @@ import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { newRequestId, newTraceHeader } from './ids.js';
-import { functionArn, lambdaEnv } from './lambda-env.js';
+import { functionArn, lambdaEnv, runtimeCommand } from './lambda-env.js';
 import type { ResolvedOptions } from './options.js';
 import { peakMemoryMb, procState, signalGroup, trackGroup, untrackGroup, waitStopped } from './proc.js';
 import { TelemetryHub } from './telemetry-hub.js';
@@ -78,7 +78,8 @@ export class Environment {
     private readonly onLog: (line: string) => void,
   ) {
     this.telemetry = new TelemetryHub(telemetryLog);
-    this.child = spawn(opts.nodeBinary, [opts.ricPath, opts.handler], {
+    const command = runtimeCommand(opts);
+    this.child = spawn(command.file, command.args, {
       cwd: opts.taskRoot,
       env: lambdaEnv(opts, runtimeApi),
       detached: true, // own process group: freeze and kill everything it starts

@@ -11,7 +11,8 @@ export function functionArn(o: ResolvedOptions): string {
 /** A clean Lambda-like environment (the test runner's own variables are not inherited, except PATH). */
 export function lambdaEnv(o: ResolvedOptions, runtimeApi: string): Record<string, string> {
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    // As Lambda's /var/lang/bin: the runtime's Node first, for wrappers and child processes.
+    PATH: `${dirname(o.nodeBinary)}:${process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin'}`,
     LANG: 'en_US.UTF-8',
     TZ: ':UTC',
     AWS_LAMBDA_RUNTIME_API: runtimeApi,
@@ -30,4 +31,10 @@ export function lambdaEnv(o: ResolvedOptions, runtimeApi: string): Record<string
   };
   if (o.maxConcurrency !== undefined) env.AWS_LAMBDA_MAX_CONCURRENCY = String(o.maxConcurrency);
   return { ...env, ...o.env };
+}
+
+/** The command Lambda starts: the runtime's command line, behind the exec wrapper when one is set. */
+export function runtimeCommand(o: ResolvedOptions): { file: string; args: string[] } {
+  const runtime = [o.nodeBinary, o.ricPath, o.handler];
+  return o.execWrapper === undefined ? { file: runtime[0]!, args: runtime.slice(1) } : { file: o.execWrapper, args: runtime };
 }

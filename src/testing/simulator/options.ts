@@ -7,8 +7,10 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { InitializationType, SimulatorOptions } from './types.js';
 
 /** Options with every default applied. */
-export interface ResolvedOptions extends Required<Omit<SimulatorOptions, 'onFreeze' | 'maxConcurrency' | 'port' | 'env'>> {
+export interface ResolvedOptions extends Required<Omit<SimulatorOptions, 'onFreeze' | 'maxConcurrency' | 'port' | 'env' | 'execWrapper'>> {
   env: Record<string, string>;
+  /** Absolute path of the exec wrapper, when one is set. */
+  execWrapper?: string;
   onFreeze?: SimulatorOptions['onFreeze'];
   maxConcurrency?: number;
   port: number;
@@ -53,6 +55,8 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
   if (port > 65535) fail(`port must be <= 65535, got ${port}`);
   const nodeBinary = resolveNodeBinary(options.nodeBinary, taskRoot);
   const ricPath = resolveRic(options.ricPath, taskRoot);
+  const execWrapper = resolveExecWrapper(options.execWrapper ?? env.AWS_LAMBDA_EXEC_WRAPPER);
+  if (execWrapper !== undefined) env.AWS_LAMBDA_EXEC_WRAPPER = execWrapper;
   return {
     taskRoot,
     handler,
@@ -71,6 +75,7 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     ricPath,
     closeRegistrationEarly: options.closeRegistrationEarly ?? false,
     maxConcurrency,
+    ...(execWrapper !== undefined ? { execWrapper } : {}),
     onFreeze: options.onFreeze,
     telemetryHost: nonEmpty('telemetryHost', options.telemetryHost, '127.0.0.1'),
     port,
@@ -155,4 +160,17 @@ function resolveRic(explicit: string | undefined, taskRoot: string): string {
   const entry = pkg === undefined ? undefined : join(dirname(pkg), 'index.mjs');
   if (entry === undefined || !existsSync(entry)) fail('aws-lambda-ric is not installed (looked from the task root and the working directory); install it or pass ricPath');
   return entry;
+}
+
+/** The exec wrapper must be an absolute path to an executable file, as Lambda requires. */
+function resolveExecWrapper(value: unknown): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string' || !isAbsolute(value)) fail(`execWrapper (AWS_LAMBDA_EXEC_WRAPPER) must be an absolute path, got ${String(value)}`);
+  try {
+    accessSync(value, constants.X_OK);
+    if (!statSync(value).isFile()) throw new Error('not a file');
+  } catch {
+    fail(`execWrapper ${value} is not an executable file`);
+  }
+  return value;
 }

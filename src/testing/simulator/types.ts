@@ -47,6 +47,23 @@ export interface SimulatorOptions {
   port?: number;
   /** Directory of external extension executables; default `/opt/extensions`. */
   extensionsDir?: string;
+  /**
+   * Absolute path of an executable run the way Lambda runs `AWS_LAMBDA_EXEC_WRAPPER`: with the
+   * runtime's command line (node binary, runtime client, handler) as its arguments and the
+   * runtime's Node directory first on `PATH`. Also taken from `env.AWS_LAMBDA_EXEC_WRAPPER` when
+   * this option is absent (and exported to the process as that variable). The wrapper must end
+   * with `exec "$@"` (as Lambda requires): the simulator signals the pid it spawned (SIGTERM at
+   * shutdown), which is the runtime only when the wrapper replaced itself with it. Freezes and
+   * kills reach the whole process group either way.
+   *
+   * @example
+   * ```sh
+   * #!/bin/sh
+   * export NODE_OPTIONS="--require /opt/setup.cjs $NODE_OPTIONS"
+   * exec "$@"
+   * ```
+   */
+  execWrapper?: string;
 }
 
 /** Passed to {@link SimulatorOptions.onFreeze}. */
