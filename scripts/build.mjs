@@ -22,7 +22,7 @@ const common = {
   sourcemap: true,
   define,
   logLevel: 'warning',
-  // src/providers/sdk-load.ts reads import.meta.url only where require is missing (ESM).
+  // src/providers/sdk-load.ts reads import.meta.url only where __filename is missing (ESM).
   logOverride: { 'empty-import-meta': 'silent' },
 };
 await build({ ...common, format: 'esm', outdir: join(dist, 'esm'), outExtension: { '.js': '.js' } });

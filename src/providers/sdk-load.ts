@@ -4,8 +4,9 @@
 // exporters still load at their first export (lazy-exporter.ts).
 import { createRequire } from 'node:module';
 
-// CommonJS build: the module's own require. ESM build: one made for this file.
-const load: NodeJS.Require = typeof require === 'function' ? require : createRequire(import.meta.url);
+// A require for this file: __filename in the CommonJS build, import.meta.url in the ESM one (a
+// bare `require` would be the bundler's ESM shim, which refuses to load anything).
+const load: NodeJS.Require = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
 
 export type TraceSdk = typeof import('@opentelemetry/sdk-trace');
 export type MetricSdk = typeof import('@opentelemetry/sdk-metrics');
