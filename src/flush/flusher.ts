@@ -64,6 +64,7 @@ export class ProviderFlusher implements Flusher {
     const deadline = started + budget - DEADLINE_SLACK_MS;
     activeDeadlines.add(deadline);
     publishDeadline();
+    if (reason === 'shutdown') control.finalFlush = true;
     const tasks: Promise<void>[] = [];
     // Batches kept by earlier flushes go out first (the exporters send their oldest first).
     for (const d of drainables()) if (d.kept() > 0) tasks.push(d.drain());

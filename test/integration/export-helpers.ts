@@ -17,16 +17,18 @@ export function startExport(opts: Partial<SimulatorOptions> & { env?: Record<str
 export interface RunStats {
   latencies: number[];
   rss: number[];
+  heap: number[];
 }
 
 /** Invokes `count` times (numbered from `from`), each making `spans` spans. */
 export async function runInvokes(sim: LambdaSimulator, from: number, count: number, spans: number, between?: () => Promise<void>): Promise<RunStats> {
-  const out: RunStats = { latencies: [], rss: [] };
+  const out: RunStats = { latencies: [], rss: [], heap: [] };
   for (let n = from; n < from + count; n++) {
     const r = await sim.invoke({ n, spans });
     if (r.status !== 'success') throw new Error(`invoke ${n}: ${r.status} ${JSON.stringify(r.error)}`);
     out.latencies.push(r.latencyMs);
     out.rss.push((r.response as { rss: number }).rss);
+    out.heap.push((r.response as { heap: number }).heap);
     if (between) await between();
   }
   return out;

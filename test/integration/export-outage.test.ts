@@ -50,7 +50,9 @@ describe('export reliability when the collector is away (sync mode, setupTelemet
     }
   }, 60_000);
 
-  it('a long outage: kept items stay at the bound, drops are counted, RSS stays bounded', async () => {
+  // RSS of the runtime grows for a few thousand invokes whatever the collector does (healthy: 66 ->
+  // 120 MB over 3,000 invokes here); the heap in use is what the kept data would inflate.
+  it('a long outage: kept items stay at the bound, drops are counted, memory stays bounded', async () => {
     const invokes = Number(process.env.EXPORT_OUTAGE_INVOKES ?? 1000);
     const { rx, sim, close } = await startExport({ env: { EXPORT_FIXTURE_QUIET: '', OTEL_LAMBDA_EXPORT_KEEP_MAX_ITEMS: '2000' } });
     try {
@@ -64,14 +66,16 @@ describe('export reliability when the collector is away (sync mode, setupTelemet
       if (process.env.EXPORT_TEST_DEBUG) console.log(run.rss.filter((_, i) => i % 250 === 0).map((b) => Math.round(rssMb(b))));
       console.log(
         `[export-outage] down ${invokes} invokes x 10 spans: kept ${last.items.traces.kept}, dropped ${dropped}; ` +
-          `RSS ${rssMb(run.rss[0]!).toFixed(0)} -> ${rssMb(run.rss.at(-1)!).toFixed(0)} MB (max ${rssMb(Math.max(...run.rss)).toFixed(0)}); ` +
+          `RSS ${rssMb(run.rss[0]!).toFixed(0)} -> ${rssMb(run.rss.at(-1)!).toFixed(0)} MB (max ${rssMb(Math.max(...run.rss)).toFixed(0)}), ` +
+          `heap used max ${rssMb(Math.max(...run.heap)).toFixed(0)} MB; ` +
           `p50 ${median(run.latencies).toFixed(1)} ms`,
       );
       expect(last.items.traces.kept).toBeLessThanOrEqual(2000);
       expect(last.items.traces.kept).toBeGreaterThan(1000);
       expect(last.status).toBe('failed');
       expect(dropped + last.items.traces.kept).toBe(invokes * 11); // 10 spans + the invocation span each
-      expect(rssMb(Math.max(...run.rss)) - rssMb(run.rss[0]!)).toBeLessThan(60);
+      expect(rssMb(Math.max(...run.heap))).toBeLessThan(80);
+      expect(rssMb(Math.max(...run.rss)) - rssMb(run.rss[0]!)).toBeLessThan(120);
       await rx.resume();
       await new Promise((r) => setTimeout(r, 1100));
       await sim.invoke({ n: 200_000, spans: 0 });

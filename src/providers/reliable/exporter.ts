@@ -154,12 +154,12 @@ class ReliableExporter<T> implements Drainable {
   private async run(): Promise<void> {
     const started = performance.now();
     for (;;) {
-      if (this.stopped || !this.breaker.allow()) return;
+      if (this.stopped || (!this.breaker.allow() && exportControl().finalFlush !== true)) return;
       const left = this.deadline(started) - performance.now();
       if (left < MIN_ATTEMPT_MS) return;
       const batch = this.queue.shift();
       if (!batch) return;
-      const probe = this.breaker.open;
+      const probe = this.breaker.open && exportControl().finalFlush !== true;
       const error = await this.attempt(batch, probe ? Math.min(left, PROBE_TIMEOUT_MS) : left);
       if (error === undefined) {
         this.stats.exported += batch.count;

@@ -23,6 +23,8 @@ export interface ExportControl {
   stats: Record<Signal, SignalExportStats>;
   /** `performance.now()` by which the running flush must end; undefined outside a flush. */
   deadline?: number;
+  /** The shutdown flush is running: last chance, so the breaker and Retry-After pauses are ignored. */
+  finalFlush?: boolean;
   /** Exports are failing now (warned once; a recovery warns again). */
   failing: boolean;
   lastError?: unknown;
