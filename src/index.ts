@@ -7,7 +7,7 @@ export type { FlushMode, FlushOptions, OtelLambdaOptions, RequestHookInfo, Respo
 export type { ExtensionOptions, TelemetryOptions } from './extension/options.js';
 export { setupTelemetry, type SetupTelemetryOptions, type Telemetry } from './providers/setup.js';
 export type { InstrumentationLike } from './providers/instrumentations.js';
-export { reliableExporter, type ExporterLike, type ReliableExporterOptions } from './providers/reliable/exporter.js';
+export { reliableExporter, type ExporterLike, type ExportResultLike, type ReliableExporterOptions } from './providers/reliable/exporter.js';
 export { runShutdown } from './lifecycle/shutdown.js';
 export { forEachRecord, recordSpan, type RecordSpanOptions, type RecordFailure } from './invocation/records.js';
 export type { TriggerOptions } from './invocation/triggers/types.js';

@@ -14,8 +14,11 @@ import { reliabilityFromEnv, type ReliabilitySettings } from './options.js';
 import { measureBatch } from './size.js';
 import { exportControl, noteHealth, type SignalExportStats } from './stats.js';
 
-interface ExportResultLike {
+/** The result an exporter reports (`ExportResult` of @opentelemetry/core: code 0 = success). */
+export interface ExportResultLike {
+  /** 0 success, 1 failure. */
   code: number;
+  /** Why it failed. */
   error?: Error;
 }
 
