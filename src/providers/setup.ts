@@ -24,7 +24,10 @@ export interface SetupTelemetryOptions {
   endpoint?: string;
   /** Extra HTTP headers on every export. Default: OTEL_EXPORTER_OTLP_HEADERS. */
   headers?: Record<string, string>;
-  /** Exporter request timeout, in ms: the flush budget bounds the flush, this bounds the request. Default: OTEL_LAMBDA_FLUSH_TIMEOUT_MS, else 1000. */
+  /**
+   * Longest an export may take when no flush bounds it (the batch processors' own timers), in ms.
+   * Within a flush, the flush budget bounds every attempt. Default: OTEL_LAMBDA_FLUSH_TIMEOUT_MS, else 1000.
+   */
   exportTimeoutMs?: number;
   /** Which signals to set up. Default: all, minus those whose OTEL_{TRACES,METRICS,LOGS}_EXPORTER is `none`. */
   signals?: { traces?: boolean; metrics?: boolean; logs?: boolean };
