@@ -1,6 +1,6 @@
 import type { SpanContext } from '@opentelemetry/api';
 
-export type { FlushOutcome, FlushReason, Signal, SignalFlushStatus } from '../outcome.js';
+export type { ExportItemCounts, FlushOutcome, FlushReason, Signal, SignalFlushStatus } from '../outcome.js';
 import type { FlushOutcome, FlushReason } from '../outcome.js';
 
 /** Flushes every provider within a budget. Never throws. */
