@@ -77,13 +77,23 @@ describe('Managed Instances mode', () => {
   });
 
   it('queues invokes beyond maxConcurrency', async () => {
-    const sim = await LambdaSimulator.start({ taskRoot, handler: 'managed.handler', managedInstances: { maxConcurrency: 3, workerCount: 2 } });
+    const sim = await LambdaSimulator.start({ taskRoot, handler: 'managed.handler', managedInstances: { maxConcurrency: 3, workerCount: 2 }, timeoutMs: 1000 });
     sims.push(sim);
     const results = await Promise.all(Array.from({ length: 12 }, (_, i) => sim.invoke({ i, ms: 150 })));
     expect(results.every((r) => r.status === 'success')).toBe(true);
     const answers = results.map((r) => r.response as Answer);
     expect(maxOverlap(answers)).toBeLessThanOrEqual(3);
     expect(maxOverlap(answers)).toBeGreaterThanOrEqual(2);
+
+    // A timeout fails that invoke only: the environment is not reset, the others carry on.
+    const pid = sim.pid;
+    const [slow, fast] = await Promise.all([sim.invoke({ i: 100, ms: 1500 }), sim.invoke({ i: 101, ms: 10 })]);
+    expect(slow).toMatchObject({ status: 'timeout', error: { errorType: 'Sandbox.Timedout' } });
+    expect(fast.status).toBe('success');
+    await new Promise((r) => setTimeout(r, 700)); // the timed-out handler answers late: refused, harmlessly
+    const after = await sim.invoke({ i: 102 });
+    expect(after).toMatchObject({ status: 'success', coldStart: false });
+    expect(sim.pid).toBe(pid);
     // No extension registered: SIGKILL at once.
     expect((await sim.shutdown()).signal).toBe('SIGKILL');
   });

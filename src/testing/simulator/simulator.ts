@@ -251,6 +251,7 @@ export class LambdaSimulator {
     const { status, error } = abortError(env, inv, this.opts.timeoutMs);
     if (inv.runtimeDoneAt === undefined) env.emitRuntimeDone(inv, status, error.errorType);
     inv.endedAt = now;
+    env.rememberAnswered(inv.requestId); // a late answer (Managed Instances run on) gets 403
     emitReport(env, inv, status, error.errorType);
     // Real Lambda resets the environment at the deadline; Managed Instances keep serving the others.
     if (timedOut && !this.opts.managedInstances) await env.kill();
