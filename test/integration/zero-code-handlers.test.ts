@@ -1,0 +1,100 @@
+// Zero-code activation through the simulator and the real runtime client (Node 24), with
+// AWS_LAMBDA_EXEC_WRAPPER = the package's wrapper: unmodified handlers in every shape the
+// runtime loads (ESM .mjs, .js under "type": "module", CommonJS with a module-scope meter,
+// esbuild bundles in both formats, response streaming, a nested folder with a nested export).
+// Every invoke's invocation span and the handler's own child span are at the receiver when the
+// process is frozen; the module-scope counter counts every invoke.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { invocationAndChild, requireBuild, startZeroCode, zeroFixtures, type Pair } from './zero-code-helpers.js';
+
+const INVOKES = 5;
+
+interface Variant {
+  name: string;
+  taskRoot: () => string;
+  handler: string;
+  /** The handler counts its invokes with a module-scope counter. */
+  counts?: boolean;
+  streaming?: boolean;
+  /** Checks the response of invoke n. */
+  response: (n: number) => unknown;
+}
+
+// Bundles live outside the repository: nothing they did not inline could be found.
+let bundleDir = '';
+
+const variants: Variant[] = [
+  { name: 'ESM (.mjs)', taskRoot: () => join(zeroFixtures, 'esm'), handler: 'index.handler', response: (n) => ({ format: 'esm', n }) },
+  { name: 'ESM (.js, "type": "module")', taskRoot: () => join(zeroFixtures, 'esm-js'), handler: 'app.handler', response: (n) => ({ format: 'esm-js', n }) },
+  {
+    name: 'CommonJS (.js, "type": "commonjs") with a module-scope meter',
+    taskRoot: () => join(zeroFixtures, 'cjs'),
+    handler: 'index.handler',
+    counts: true,
+    // The function sees its own _HANDLER, not the wrapper's.
+    response: (n) => ({ format: 'cjs', n, handlerEnv: 'index.handler' }),
+  },
+  { name: 'esbuild bundle, --format=cjs', taskRoot: () => bundleDir, handler: 'bundle-cjs.handler', counts: true, response: (n) => ({ format: 'bundle', n }) },
+  { name: 'esbuild bundle, --format=esm', taskRoot: () => bundleDir, handler: 'bundle-esm.handler', counts: true, response: (n) => ({ format: 'bundle', n }) },
+  { name: 'response streaming', taskRoot: () => join(zeroFixtures, 'stream'), handler: 'index.handler', streaming: true, response: () => 'chunk-0;chunk-1;chunk-2;' },
+  { name: 'nested folder and nested export', taskRoot: () => join(zeroFixtures, 'nested'), handler: 'src/handlers/api.routes.get', response: (n) => ({ format: 'nested', n }) },
+];
+
+beforeAll(async () => {
+  requireBuild();
+  bundleDir = mkdtempSync(join(tmpdir(), 'otel-lambda-flush-zero-code-'));
+  const common = { bundle: true, platform: 'node', target: 'node22', logLevel: 'error', write: true, entryPoints: [join(zeroFixtures, 'bundle-src', 'app.mjs')] } as const;
+  await build({ ...common, format: 'cjs', outfile: join(bundleDir, 'bundle-cjs.cjs') });
+  await build({ ...common, format: 'esm', outfile: join(bundleDir, 'bundle-esm.mjs') });
+});
+
+afterAll(() => {
+  if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
+});
+
+describe.each(variants)('zero-code: $name', (variant) => {
+  let pair: Pair | undefined;
+
+  beforeAll(async () => {
+    pair = await startZeroCode({ taskRoot: variant.taskRoot(), handler: variant.handler });
+  });
+  afterAll(async () => {
+    await pair?.close();
+  });
+
+  it(`${INVOKES} invokes: the invocation span and the handler's child span at the receiver at each freeze`, async () => {
+    const { sim, rx, atFreeze } = pair!;
+    for (let n = 0; n < INVOKES; n++) {
+      const r = await sim.invoke({ n });
+      const where = `invoke ${n}: ${JSON.stringify(r.error)}\n${sim.logs.slice(-10).join('\n')}`;
+      expect(r.status, where).toBe('success');
+      expect(r.response, where).toEqual(variant.response(n));
+      expect(r.frozen).toBe(true);
+      const { invocation, child } = invocationAndChild(atFreeze.get(r.requestId) ?? [], r.requestId);
+      expect(invocation, `${where}: invocation span at the freeze`).toBeDefined();
+      expect(child, `${where}: the handler's child span at the freeze`).toBeDefined();
+      expect(invocation!.attributes['faas.coldstart']).toBe(n === 0);
+    }
+    if (variant.counts) {
+      const total = rx.metrics('zero_code.invocations').reduce((sum, p) => sum + Number((p as { value?: number }).value ?? 0), 0);
+      expect(total, 'the module-scope counter counted every invoke').toBe(INVOKES);
+    }
+  });
+});
+
+describe('zero-code: the control', () => {
+  it('the same unmodified handler without the wrapper sends no span (the spans above are the wrapper’s doing)', async () => {
+    const pair = await startZeroCode({ taskRoot: join(zeroFixtures, 'esm'), handler: 'index.handler', execWrapper: undefined });
+    try {
+      const r = await pair.sim.invoke({ n: 0 });
+      expect(r.status).toBe('success');
+      expect(pair.rx.spans()).toEqual([]);
+    } finally {
+      await pair.close();
+    }
+  });
+});
