@@ -47,9 +47,10 @@ const variants: Variant[] = [
 beforeAll(async () => {
   requireBuild();
   bundleDir = mkdtempSync(join(tmpdir(), 'otel-lambda-flush-zero-code-'));
-  const common = { bundle: true, platform: 'node', target: 'node22', logLevel: 'error', write: true, entryPoints: [join(zeroFixtures, 'bundle-src', 'app.mjs')] } as const;
-  await build({ ...common, format: 'cjs', outfile: join(bundleDir, 'bundle-cjs.cjs') });
-  await build({ ...common, format: 'esm', outfile: join(bundleDir, 'bundle-esm.mjs') });
+  const common = { bundle: true, platform: 'node', target: 'node22', logLevel: 'error', write: true } as const;
+  const entryPoints = [join(zeroFixtures, 'bundle-src', 'app.mjs')];
+  await build({ ...common, entryPoints, format: 'cjs', outfile: join(bundleDir, 'bundle-cjs.cjs') });
+  await build({ ...common, entryPoints, format: 'esm', outfile: join(bundleDir, 'bundle-esm.mjs') });
 });
 
 afterAll(() => {
