@@ -99,3 +99,20 @@ describe('zero-code: the control', () => {
     }
   });
 });
+
+describe('zero-code: a handler already wrapped in code', () => {
+  it('gets one invocation span per invoke, not two', async () => {
+    const pair = await startZeroCode({ taskRoot: join(zeroFixtures, 'register'), handler: 'index.handler' });
+    try {
+      for (let n = 0; n < 2; n++) {
+        const r = await pair.sim.invoke({ n });
+        expect(r.status, JSON.stringify(r.error)).toBe('success');
+        const spans = pair.atFreeze.get(r.requestId) ?? [];
+        expect(spans.filter((s) => s.attributes['faas.invocation_id'] === r.requestId)).toHaveLength(1);
+        expect(invocationAndChild(spans, r.requestId).child).toBeDefined();
+      }
+    } finally {
+      await pair.close();
+    }
+  });
+});
