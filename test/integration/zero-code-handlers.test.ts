@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { invocationAndChild, requireBuild, startZeroCode, zeroFixtures, type Pair } from './zero-code-helpers.js';
+import { LambdaSimulatorError } from '../../src/testing/index.js';
+import { invocationAndChild, repoRoot, requireBuild, startZeroCode, zeroFixtures, type Pair } from './zero-code-helpers.js';
 
 const INVOKES = 5;
 
@@ -114,5 +115,35 @@ describe('zero-code: a handler already wrapped in code', () => {
     } finally {
       await pair.close();
     }
+  });
+});
+
+describe('zero-code: handler redirect, without the wrapper', () => {
+  // For functions whose AWS_LAMBDA_EXEC_WRAPPER is taken: the function's handler setting names
+  // the library's handler module, OTEL_LAMBDA_ORIGINAL_HANDLER the function's own.
+  const redirected = `${repoRoot}dist/esm/zero-code/handler.handler`;
+
+  it('works when OTEL_LAMBDA_ORIGINAL_HANDLER names the function handler', async () => {
+    const pair = await startZeroCode({ taskRoot: join(zeroFixtures, 'cjs'), handler: redirected, execWrapper: undefined, env: { OTEL_LAMBDA_ORIGINAL_HANDLER: 'index.handler' } });
+    try {
+      const r = await pair.sim.invoke({ n: 1 });
+      expect(r.response).toEqual({ format: 'cjs', n: 1, handlerEnv: 'index.handler' });
+      expect(invocationAndChild(pair.atFreeze.get(r.requestId) ?? [], r.requestId).child).toBeDefined();
+    } finally {
+      await pair.close();
+    }
+  });
+
+  it('fails init with a message saying what is missing when it is not set', async () => {
+    const error = await startZeroCode({ taskRoot: join(zeroFixtures, 'cjs'), handler: redirected, execWrapper: undefined }).then(
+      async (pair) => {
+        await pair.close();
+        return undefined;
+      },
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(LambdaSimulatorError);
+    expect((error as LambdaSimulatorError).lambdaError.errorType).toBe('Runtime.HandlerNotFound');
+    expect((error as LambdaSimulatorError).lambdaError.errorMessage).toMatch(/OTEL_LAMBDA_ORIGINAL_HANDLER is not set/);
   });
 });
