@@ -22,6 +22,8 @@ const common = {
   sourcemap: true,
   define,
   logLevel: 'warning',
+  // src/providers/sdk-load.ts reads import.meta.url only where __filename is missing (ESM).
+  logOverride: { 'empty-import-meta': 'silent' },
 };
 await build({ ...common, format: 'esm', outdir: join(dist, 'esm'), outExtension: { '.js': '.js' } });
 await build({ ...common, format: 'cjs', outdir: join(dist, 'cjs'), outExtension: { '.js': '.cjs' } });

@@ -1,11 +1,13 @@
 // Public API of otel-lambda-flush. Re-exports only.
-export type { FlushOutcome, FlushReason, Signal, SignalFlushStatus } from './flush/types.js';
+export type { ExportItemCounts, FlushOutcome, FlushReason, Signal, SignalFlushStatus } from './flush/types.js';
 export { withFlush, type AnyFn } from './handler/with-flush.js';
 export { otelFlush, type MiddyRequestLike, type OtelFlushMiddleware } from './handler/middy.js';
 export { flushNow } from './invocation/lifecycle.js';
 export type { FlushMode, FlushOptions, OtelLambdaOptions, RequestHookInfo, ResponseHookInfo } from './options.js';
 export type { ExtensionOptions, TelemetryOptions } from './extension/options.js';
 export { setupTelemetry, type SetupTelemetryOptions, type Telemetry } from './providers/setup.js';
+export type { InstrumentationLike } from './providers/instrumentations.js';
+export { reliableExporter, type ExporterLike, type ReliableExporterOptions } from './providers/reliable/exporter.js';
 export { runShutdown } from './lifecycle/shutdown.js';
 export { forEachRecord, recordSpan, type RecordSpanOptions, type RecordFailure } from './invocation/records.js';
 export type { TriggerOptions } from './invocation/triggers/types.js';

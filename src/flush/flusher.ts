@@ -2,10 +2,24 @@
 // never takes longer than the budget (plus a timer tick), reports every outcome.
 import { schedule } from '../alarm.js';
 import { debug, warn } from '../diag.js';
+import { exportMetricsWhenNeeded } from '../providers/export-metrics.js';
+import { drainables } from '../providers/reliable/exporter.js';
+import { exportControl, snapshotStats } from '../providers/reliable/stats.js';
 import { processState } from '../state.js';
 import { nothingToFlush } from './idle.js';
 import type { FlushTargets } from './targets.js';
-import type { Flusher, FlushOutcome, FlushReason, Signal, SignalFlushStatus } from './types.js';
+import type { ExportItemCounts, Flusher, FlushOutcome, FlushReason, Signal, SignalFlushStatus } from './types.js';
+
+/** Time the reliable exporters leave to the flusher's own timer, in ms. */
+const DEADLINE_SLACK_MS = 3;
+const NONE = { exported: 0, retried: 0, kept: 0, dropped: 0, spilled: 0, failedAttempts: 0 };
+const ZERO = { traces: NONE, metrics: NONE, logs: NONE };
+/** Deadlines of the flushes running now: exports are bounded by the latest one. */
+const activeDeadlines = new Set<number>();
+
+function publishDeadline(): void {
+  exportControl().deadline = activeDeadlines.size > 0 ? Math.max(...activeDeadlines) : undefined;
+}
 
 const SIGNALS: readonly Signal[] = ['traces', 'metrics', 'logs'];
 
@@ -44,7 +58,15 @@ export class ProviderFlusher implements Flusher {
     } catch (e) {
       error = e;
     }
+    // Counted since the end of the previous flush: queue overflows happen during the invoke.
+    const control = exportControl() as ReturnType<typeof exportControl> & { reported?: ReturnType<typeof snapshotStats> };
+    const statsBefore = control.reported ?? ZERO;
+    const deadline = started + budget - DEADLINE_SLACK_MS;
+    activeDeadlines.add(deadline);
+    publishDeadline();
     const tasks: Promise<void>[] = [];
+    // Batches kept by earlier flushes go out first (the exporters send their oldest first).
+    for (const d of drainables()) if (d.kept() > 0) tasks.push(d.drain());
     for (const signal of SIGNALS) {
       const provider = targets[signal];
       const fn = provider?.[op];
@@ -67,8 +89,12 @@ export class ProviderFlusher implements Flusher {
       );
     }
     const timedOut = tasks.length > 0 && (await within(Promise.all(tasks), budget));
+    activeDeadlines.delete(deadline);
+    publishDeadline();
     // Freeze the statuses: a provider finishing after the budget must not change the outcome.
     const final = { traces: signals.traces, metrics: signals.metrics, logs: signals.logs };
+    const items = itemCounts(statsBefore);
+    control.reported = snapshotStats();
     let status: FlushOutcome['status'] = 'ok';
     const unsettled = (state.unsettled ??= { traces: false, metrics: false, logs: false });
     for (const s of SIGNALS) {
@@ -78,6 +104,11 @@ export class ProviderFlusher implements Flusher {
       if (final[s] === 'ok' && failures[s] > before) {
         final[s] = 'failed';
         error ??= health.lastError[s];
+      }
+      // Anything dropped, or still kept for a later flush, is not a delivered flush.
+      if ((final[s] === 'ok' || final[s] === 'skipped') && (items[s].dropped > 0 || items[s].kept > 0)) {
+        final[s] = 'failed';
+        error ??= exportControl().lastError ?? new Error(`${s}: ${items[s].dropped} items dropped, ${items[s].kept} kept for a later flush`);
       }
       if (final[s] !== 'skipped') unsettled[s] = final[s] !== 'ok';
       if (final[s] === 'timeout') status = 'timeout';
@@ -89,8 +120,10 @@ export class ProviderFlusher implements Flusher {
       budgetMs: budget,
       status,
       signals: final,
+      items,
       ...(error !== undefined ? { error } : {}),
     };
+    exportMetricsWhenNeeded();
     // The duration goes as an argument: formatting it costs more than the rest of a no-op flush.
     if (status === 'ok') debug(`${op} (${reason}) ok; ms:`, outcome.durationMs);
     else warn(`${op} (${reason}) ${status} after ${outcome.durationMs.toFixed(1)} ms (budget ${budget} ms)`, final, error);
@@ -103,6 +136,19 @@ export class ProviderFlusher implements Flusher {
     }
     return outcome;
   }
+}
+
+/** What the reliable exporters did during this flush (`kept`: held at its end). */
+function itemCounts(before: ReturnType<typeof snapshotStats>): Record<Signal, ExportItemCounts> {
+  const now = exportControl().stats;
+  const delta = (s: Signal): ExportItemCounts => ({
+    exported: now[s].exported - before[s].exported,
+    retried: now[s].retried - before[s].retried,
+    kept: now[s].kept,
+    dropped: now[s].dropped - before[s].dropped,
+    spilled: now[s].spilled - before[s].spilled,
+  });
+  return { traces: delta('traces'), metrics: delta('metrics'), logs: delta('logs') };
 }
 
 /** Resolves `true` when `budgetMs` passed before `work` settled, else `false` once it did. */

@@ -9,6 +9,23 @@ export type Signal = 'traces' | 'metrics' | 'logs';
 /** Why a flush happened. */
 export type FlushReason = 'invoke' | 'deadline' | 'shutdown' | 'periodic';
 
+/**
+ * Items handled by the reliable exporters during one flush, per signal. Counts only the
+ * exporters of `setupTelemetry()` and those wrapped with `reliableExporter()`.
+ */
+export interface ExportItemCounts {
+  /** Items the collector accepted. */
+  exported: number;
+  /** Items sent again after a failed attempt (within this flush or kept from an earlier one). */
+  retried: number;
+  /** Items held at the end of the flush for a later one (not a delta). */
+  kept: number;
+  /** Items lost: keep bounds, rejected by the collector (4xx), processor queue full. */
+  dropped: number;
+  /** Items written to stdout instead of being dropped (`OTEL_LAMBDA_EXPORT_FALLBACK=stdout`). */
+  spilled: number;
+}
+
 /** What one flush did, reported through `onFlush` and `diag`. */
 export interface FlushOutcome {
   /** Why the flush ran. */
@@ -17,10 +34,12 @@ export interface FlushOutcome {
   durationMs: number;
   /** The budget it was given, in milliseconds. */
   budgetMs: number;
-  /** `ok` only when every flushed signal is `ok` (or `skipped`). */
+  /** `ok` only when every flushed signal is `ok` (or `skipped`): nothing dropped, nothing left kept. */
   status: 'ok' | 'failed' | 'timeout';
   /** Per signal; signals with no provider are `skipped`. */
   signals: Record<Signal, SignalFlushStatus>;
+  /** Per signal item counters of the reliable exporters (all zero for providers without them). */
+  items?: Record<Signal, ExportItemCounts>;
   /** First error seen, for diagnostics. */
   error?: unknown;
 }

@@ -1,15 +1,18 @@
-// setupTelemetry(): opt-in default providers from OTEL_* env vars, OTLP/HTTP (JSON) exporters,
-// Lambda resource, registered globally. The SDK is imported dynamically here, so importing
-// otel-lambda-flush itself loads only @opentelemetry/api.
+// setupTelemetry(): opt-in default providers from OTEL_* env vars, OTLP/HTTP (JSON) or stdout
+// exporters behind the reliable exporter, Lambda resource, registered globally before it
+// returns. The SDK is loaded when it is called, so importing otel-lambda-flush itself loads
+// only @opentelemetry/api; the exporters load at their first export.
 import { context, metrics, propagation, trace, type Attributes, type MeterProvider, type TracerProvider } from '@opentelemetry/api';
 import type { LoggerProvider } from '@opentelemetry/api-logs';
 import { warnOnce } from '../diag.js';
 import { DEFAULTS, envBool, envInt } from '../options.js';
 import { processState } from '../state.js';
-import { countingExporter, pendingCounter } from './counting.js';
-import { lazyExporter } from './lazy-exporter.js';
+import { buildLoggerProvider, buildMeterProvider, buildTracerProvider, type BuildContext } from './build.js';
+import { setExportMetricsProvider } from './export-metrics.js';
+import { exporterKind } from './exporters.js';
+import { enableInstrumentations, validateInstrumentations, type InstrumentationLike } from './instrumentations.js';
 import { resolveResourceAttributes } from './resource.js';
-import { samplerFromEnv } from './sampler.js';
+import { loadSdk } from './sdk-load.js';
 
 /** Options of {@link setupTelemetry}. Each falls back to its OTEL_* env var. */
 export interface SetupTelemetryOptions {
@@ -29,6 +32,12 @@ export interface SetupTelemetryOptions {
   metricExportIntervalMs?: number;
   /** Register providers, context manager and propagator globally. Default true. */
   registerGlobals?: boolean;
+  /**
+   * OpenTelemetry instrumentations to enable with these providers (e.g. `new AwsInstrumentation()`),
+   * as `registerInstrumentations()` would. They patch modules loaded after this call; in an
+   * esbuild bundle, keep the instrumented packages external (see the README).
+   */
+  instrumentations?: readonly InstrumentationLike[];
 }
 
 /** What {@link setupTelemetry} built. Providers are absent for signals that were not set up. */
@@ -38,15 +47,6 @@ export interface Telemetry {
   loggerProvider?: LoggerProvider & { forceFlush(): Promise<void>; shutdown(): Promise<void> };
   /** Shuts down every provider built here. */
   shutdown(): Promise<void>;
-}
-
-function signalEnabled(name: 'TRACES' | 'METRICS' | 'LOGS', option: boolean | undefined, env: NodeJS.ProcessEnv): boolean {
-  if (option !== undefined) return option;
-  const raw = env[`OTEL_${name}_EXPORTER`]?.trim().toLowerCase();
-  if (raw === undefined || raw === '' || raw === 'otlp') return true;
-  if (raw === 'none') return false;
-  warnOnce(`env:OTEL_${name}_EXPORTER`, `OTEL_${name}_EXPORTER="${raw}" is not supported by setupTelemetry (otlp or none); using otlp`);
-  return true;
 }
 
 function parseHeaders(raw: string | undefined): Record<string, string> | undefined {
@@ -68,134 +68,74 @@ function signalUrl(endpoint: string | undefined, path: string): string | undefin
   return endpoint ? `${endpoint.replace(/\/+$/, '')}${path}` : undefined;
 }
 
+const PATHS = { traces: ['/v1/traces', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'], metrics: ['/v1/metrics', 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT'], logs: ['/v1/logs', 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT'] } as const;
+
 /**
- * Builds tracer, meter and logger providers from OTEL_* env vars with OTLP/HTTP exporters
- * (delta temporality for metrics), the Lambda resource, and registers them globally along
- * with the AsyncLocalStorage context manager and the W3C propagators.
+ * Builds tracer, meter and logger providers from OTEL_* env vars — OTLP/HTTP (JSON) exporters
+ * (delta temporality for metrics) or OTLP JSON lines on stdout (`OTEL_*_EXPORTER=otlp/stdout`),
+ * each behind the reliable exporter (see `reliableExporter`) — with the Lambda resource and the span limits from env,
+ * and registers them globally along with the AsyncLocalStorage context manager and the W3C
+ * propagators.
  *
- * Call it once at module load: `await setupTelemetry()` in ESM; in CommonJS call it without
- * awaiting, the first invoke waits for it. A second call returns the first call's promise.
+ * The providers are registered before it returns, so tracers and meters taken at module scope
+ * work in CommonJS too; the exporters load at their first export. The returned promise is
+ * already settled (awaiting it is optional). A second call returns the first call's promise.
  * With `OTEL_SDK_DISABLED=true` nothing is set up.
+ * @throws TypeError when `options` (or `options.instrumentations`) has the wrong type.
  */
 export function setupTelemetry(options: SetupTelemetryOptions = {}): Promise<Telemetry> {
   const state = processState();
   if (state.setup) return state.setup as Promise<Telemetry>;
   if (typeof options !== 'object' || options === null) throw new TypeError('otel-lambda-flush: setupTelemetry() options must be an object');
-  const promise = build(options, process.env);
+  const instrumentations = validateInstrumentations(options.instrumentations);
+  let promise: Promise<Telemetry>;
+  try {
+    promise = Promise.resolve(build(options, instrumentations, process.env));
+  } catch (e) {
+    warnOnce('setup', `setupTelemetry() failed: ${e instanceof Error ? e.message : String(e)}`);
+    promise = Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    promise.catch(() => undefined); // reported above; an un-awaited call must not crash
+  }
   state.setup = promise;
-  state.pendingSetup = promise;
-  promise.then(
-    () => {
-      if (state.pendingSetup === promise) state.pendingSetup = undefined;
-    },
-    (e: unknown) => {
-      if (state.pendingSetup === promise) state.pendingSetup = undefined;
-      warnOnce('setup', `setupTelemetry() failed: ${e instanceof Error ? e.message : String(e)}`);
-    },
-  );
   return promise;
 }
 
-async function build(options: SetupTelemetryOptions, env: NodeJS.ProcessEnv): Promise<Telemetry> {
+function signalWanted(signal: 'traces' | 'metrics' | 'logs', option: boolean | undefined, env: NodeJS.ProcessEnv): boolean {
+  return option ?? exporterKind(signal, env) !== 'none';
+}
+
+function build(options: SetupTelemetryOptions, instrumentations: readonly InstrumentationLike[], env: NodeJS.ProcessEnv): Telemetry {
   if (envBool('OTEL_SDK_DISABLED', false, env)) return { shutdown: () => Promise.resolve() };
   const want = {
-    traces: signalEnabled('TRACES', options.signals?.traces, env),
-    metrics: signalEnabled('METRICS', options.signals?.metrics, env),
-    logs: signalEnabled('LOGS', options.signals?.logs, env),
+    traces: signalWanted('traces', options.signals?.traces, env),
+    metrics: signalWanted('metrics', options.signals?.metrics, env),
+    logs: signalWanted('logs', options.signals?.logs, env),
   };
+  const sdk = loadSdk(want);
   const timeoutMillis = options.exportTimeoutMs ?? envInt('OTEL_LAMBDA_FLUSH_TIMEOUT_MS', DEFAULTS.flushTimeoutMs, env);
   const endpoint = options.endpoint ?? env.OTEL_EXPORTER_OTLP_ENDPOINT;
   const headers = options.headers ?? parseHeaders(env.OTEL_EXPORTER_OTLP_HEADERS);
-  const exporterConfig = (path: string, signalEnv: string) => {
-    const url = env[signalEnv] ? undefined : signalUrl(endpoint, path); // a signal-specific env URL wins over the base
-    return { timeoutMillis, ...(url ? { url } : {}), ...(headers ? { headers } : {}) };
+  const ctx: BuildContext = {
+    env,
+    resource: sdk.resources.defaultResource().merge(sdk.resources.resourceFromAttributes(resolveResourceAttributes(env, options.resourceAttributes, options.serviceName))),
+    config: (signal) => {
+      const [path, signalEnv] = PATHS[signal];
+      const url = env[signalEnv] ? undefined : signalUrl(endpoint, path); // a signal-specific env URL wins over the base
+      return { timeoutMillis, ...(url ? { url } : {}), ...(headers ? { headers } : {}) };
+    },
+    lazies: [],
   };
 
-  // Loaded in parallel, only for the signals wanted. The OTLP exporters load at their first
-  // export (lazy-exporter.ts): they are the largest part of this, and init does not need them.
-  const [resources, core, hooks, traceSdk, metricSdk, logSdk] = await Promise.all([
-    import('@opentelemetry/resources'),
-    import('@opentelemetry/core'),
-    import('@opentelemetry/context-async-hooks'),
-    want.traces ? import('@opentelemetry/sdk-trace') : undefined,
-    want.metrics ? import('@opentelemetry/sdk-metrics') : undefined,
-    want.logs ? import('@opentelemetry/sdk-logs') : undefined,
-  ]);
-
-  // The lazy exporters, preloaded once module loading is over (see below).
-  const lazies: Array<{ preload(): void }> = [];
-  const keep = <E extends { preload(): void }>(e: E): E => (lazies.push(e), e);
-
-  const resource = resources.defaultResource().merge(resources.resourceFromAttributes(resolveResourceAttributes(env, options.resourceAttributes, options.serviceName)));
   const telemetry: Telemetry = { shutdown: async () => {} };
+  if (sdk.trace) telemetry.tracerProvider = buildTracerProvider(sdk.trace, ctx);
+  if (sdk.metrics) telemetry.meterProvider = buildMeterProvider(sdk.metrics, ctx, options.metricExportIntervalMs);
+  if (sdk.logs) telemetry.loggerProvider = buildLoggerProvider(sdk.logs, ctx);
 
-  if (traceSdk) {
-    const config = exporterConfig('/v1/traces', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
-    const exporter = countingExporter(
-      'traces',
-      keep(lazyExporter(async () => new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter(config))),
-    );
-    const processor = new traceSdk.BatchSpanProcessor({
-      exporter,
-      maxQueueSize: envInt('OTEL_BSP_MAX_QUEUE_SIZE', 2048, env),
-      maxExportBatchSize: envInt('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512, env),
-      scheduledDelayMillis: envInt('OTEL_BSP_SCHEDULE_DELAY', 5000, env),
-      exportTimeoutMillis: timeoutMillis,
-    });
-    telemetry.tracerProvider = new traceSdk.TracerProvider({
-      resource,
-      sampler: samplerFromEnv(traceSdk, env),
-      forceFlushTimeoutMillis: timeoutMillis,
-      spanProcessors: [pendingCounter('traces'), processor],
-    });
-  }
-  if (metricSdk) {
-    const config = exporterConfig('/v1/metrics', 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT');
-    const exporter = countingExporter(
-      'metrics',
-      keep(lazyExporter(
-        async () => {
-          const m = await import('@opentelemetry/exporter-metrics-otlp-http');
-          return new m.OTLPMetricExporter({ ...config, temporalityPreference: m.AggregationTemporalityPreference.DELTA });
-        },
-        // Read by the reader at construction, before any load: what OTLPMetricExporter does
-        // with the delta preference and its default aggregation.
-        deltaSelectors(metricSdk),
-      )),
-    );
-    const interval = options.metricExportIntervalMs ?? envInt('OTEL_METRIC_EXPORT_INTERVAL', 60_000, env);
-    const reader = new metricSdk.PeriodicExportingMetricReader({
-      exporter,
-      exportIntervalMillis: Math.max(interval, timeoutMillis + 1),
-      exportTimeoutMillis: timeoutMillis,
-    });
-    telemetry.meterProvider = new metricSdk.MeterProvider({ resource, readers: [reader] });
-  }
-  if (logSdk) {
-    const config = exporterConfig('/v1/logs', 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT');
-    const exporter = countingExporter(
-      'logs',
-      keep(lazyExporter(async () => new (await import('@opentelemetry/exporter-logs-otlp-http')).OTLPLogExporter(config))),
-    );
-    telemetry.loggerProvider = new logSdk.LoggerProvider({
-      resource,
-      processors: [
-        pendingCounter('logs') as never,
-        new logSdk.BatchLogRecordProcessor({
-          exporter,
-          maxQueueSize: envInt('OTEL_BLRP_MAX_QUEUE_SIZE', 2048, env),
-          maxExportBatchSize: envInt('OTEL_BLRP_MAX_EXPORT_BATCH_SIZE', 512, env),
-          scheduledDelayMillis: envInt('OTEL_BLRP_SCHEDULE_DELAY', 1000, env),
-          exportTimeoutMillis: timeoutMillis,
-        }),
-      ],
-    });
-  }
   // Load the exporters as soon as module loading is over: off the cold start (the runtime is
   // already waiting for its first event), but ready before the first flush needs them, so a
   // deadline-guard flush on a first invoke does not also pay for loading them.
   const preload = setTimeout(() => {
-    for (const e of lazies) e.preload();
+    for (const e of ctx.lazies) e.preload();
   }, 0);
   preload.unref?.();
 
@@ -204,38 +144,20 @@ async function build(options: SetupTelemetryOptions, env: NodeJS.ProcessEnv): Pr
   const counted = (processState().countedProviders ??= new WeakSet());
   if (telemetry.tracerProvider) counted.add(telemetry.tracerProvider);
   if (telemetry.loggerProvider) counted.add(telemetry.loggerProvider);
+  if (telemetry.meterProvider) setExportMetricsProvider(telemetry.meterProvider);
   telemetry.shutdown = async () => {
     await Promise.allSettled([telemetry.tracerProvider?.shutdown(), telemetry.meterProvider?.shutdown(), telemetry.loggerProvider?.shutdown()]);
   };
 
   if (options.registerGlobals !== false) {
-    context.setGlobalContextManager(new hooks.AsyncLocalStorageContextManager().enable());
+    context.setGlobalContextManager(new sdk.hooks.AsyncLocalStorageContextManager().enable());
     propagation.setGlobalPropagator(
-      new core.CompositePropagator({ propagators: [new core.W3CTraceContextPropagator(), new core.W3CBaggagePropagator()] }),
+      new sdk.core.CompositePropagator({ propagators: [new sdk.core.W3CTraceContextPropagator(), new sdk.core.W3CBaggagePropagator()] }),
     );
     if (telemetry.tracerProvider) trace.setGlobalTracerProvider(telemetry.tracerProvider);
     if (telemetry.meterProvider) metrics.setGlobalMeterProvider(telemetry.meterProvider);
-    if (telemetry.loggerProvider) {
-      const { logs } = await import('@opentelemetry/api-logs');
-      logs.setGlobalLoggerProvider(telemetry.loggerProvider);
-    }
+    if (telemetry.loggerProvider) sdk.apiLogs.logs.setGlobalLoggerProvider(telemetry.loggerProvider);
   }
+  enableInstrumentations(instrumentations, telemetry);
   return telemetry;
-}
-
-type MetricSdk = typeof import('@opentelemetry/sdk-metrics');
-
-/**
- * The OTLP metric exporter's selectors for the delta temporality preference: delta for
- * counters, histograms and gauges, cumulative for up-down counters; default aggregation.
- */
-function deltaSelectors(sdk: MetricSdk) {
-  const { AggregationTemporality, AggregationType, InstrumentType } = sdk;
-  return {
-    selectAggregationTemporality: (type: import('@opentelemetry/sdk-metrics').InstrumentType) =>
-      type === InstrumentType.UP_DOWN_COUNTER || type === InstrumentType.OBSERVABLE_UP_DOWN_COUNTER
-        ? AggregationTemporality.CUMULATIVE
-        : AggregationTemporality.DELTA,
-    selectAggregation: () => ({ type: AggregationType.DEFAULT }) as const,
-  };
 }

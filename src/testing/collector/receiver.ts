@@ -1,11 +1,12 @@
 // In-process OTLP/HTTP receiver for tests: decodes what exporters really send (JSON or protobuf,
-// gzip or not), keeps it in memory, and can misbehave on purpose (delay, 503, reset, black hole).
+// gzip or not), keeps it in memory, and can misbehave on purpose (delay, 503, 429, reset, black
+// hole, down, idle connections forgotten) the way collectors and networks do in production.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { isDeepStrictEqual } from 'node:util';
-import { BodyTooLargeError, gunzipCapped, readBody } from './body.js';
-import { decodeLogs, decodeMetrics, decodeSpans } from './decode.js';
-import { decodeProtobufRequest, encodeProtobufStatus, type OtlpSignal } from './otlp-schema.js';
+import { handleRequest, mediaType, type RequestContext } from './handle.js';
+import { Connections, validateBehavior } from './network.js';
+import { PROTOBUF_TYPE, reply } from './reply.js';
 import type {
   OtlpReceiverOptions,
   ReceivedLogRecord,
@@ -17,31 +18,13 @@ import type {
   SpanFilter,
 } from './types.js';
 
-const SIGNAL_PATHS: Record<string, OtlpSignal> = { '/v1/traces': 'traces', '/v1/metrics': 'metrics', '/v1/logs': 'logs' };
-const JSON_TYPE = 'application/json';
-const PROTOBUF_TYPE = 'application/x-protobuf';
 const DEFAULT_MAX_BODY = 16 * 1024 * 1024;
 const WAIT_POLL_MS = 50;
-
-// google.rpc.Code values used in error replies.
-const RPC_CODE: Record<number, number> = { 400: 3, 404: 5, 405: 12, 413: 8, 415: 3, 500: 13, 503: 14 };
-
-function mediaType(header: string | undefined): string {
-  return (header ?? '').split(';')[0]!.trim().toLowerCase();
-}
+/** Node's default `keepAliveTimeout`. */
+const DEFAULT_KEEP_ALIVE_MS = 5000;
 
 function matches(value: string, pattern: string | RegExp): boolean {
   return typeof pattern === 'string' ? value === pattern : pattern.test(value);
-}
-
-function validateBehavior(b: ReceiverBehavior): ReceiverBehavior {
-  if (b.delayMs !== undefined && !(Number.isFinite(b.delayMs) && b.delayMs >= 0)) {
-    throw new TypeError(`OtlpReceiver.setBehavior: delayMs must be a finite number >= 0, got ${String(b.delayMs)}`);
-  }
-  if (b.failureRate !== undefined && !(b.failureRate >= 0 && b.failureRate <= 1)) {
-    throw new TypeError(`OtlpReceiver.setBehavior: failureRate must be between 0 and 1, got ${String(b.failureRate)}`);
-  }
-  return { ...b };
 }
 
 /**
@@ -64,7 +47,8 @@ export class OtlpReceiver {
   private readonly received = { spans: [] as ReceivedSpan[], metrics: [] as ReceivedMetricPoint[], logs: [] as ReceivedLogRecord[] };
   private readonly log: ReceivedRequest[] = [];
   private behavior: ReceiverBehavior = {};
-  private readonly sockets = new Set<Socket>();
+  private readonly connections = new Connections();
+  private stopped?: Promise<void>;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly listeners = new Set<() => void>();
   private closing: Promise<void> | undefined;
@@ -79,14 +63,11 @@ export class OtlpReceiver {
     this.maxBodyBytes = maxBodyBytes;
     this.port = (server.address() as AddressInfo).port;
     this.url = `http://127.0.0.1:${this.port}`;
-    server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
-    });
+    server.on('connection', (socket) => this.connections.add(socket));
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      this.handle(req, res).catch((error: unknown) => {
+      handleRequest(this.context, req, res).catch((error: unknown) => {
         // A bug here must not take the test process down; answer 500 if still possible.
-        if (!res.headersSent && !res.destroyed) this.reply(res, 500, PROTOBUF_TYPE === mediaType(req.headers['content-type']), String(error));
+        if (!res.headersSent && !res.destroyed) reply(res, 500, PROTOBUF_TYPE === mediaType(req.headers['content-type']), String(error));
       });
     });
   }
@@ -101,16 +82,7 @@ export class OtlpReceiver {
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError(`OtlpReceiver: invalid port ${String(port)}`);
     if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) throw new TypeError(`OtlpReceiver: invalid maxBodyBytes ${String(maxBodyBytes)}`);
     const server = createServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (error: NodeJS.ErrnoException) => {
-        reject(
-          error.code === 'EADDRINUSE'
-            ? new Error(`OtlpReceiver: port ${port} on 127.0.0.1 is already in use`, { cause: error })
-            : new Error(`OtlpReceiver: cannot listen on 127.0.0.1:${port}: ${error.message}`, { cause: error }),
-        );
-      });
-      server.listen(port, '127.0.0.1', () => resolve());
-    });
+    await listen(server, port);
     return new OtlpReceiver(server, maxBodyBytes);
   }
 
@@ -150,6 +122,40 @@ export class OtlpReceiver {
    */
   setBehavior(behavior: ReceiverBehavior): void {
     this.behavior = validateBehavior(behavior);
+    // A forgetting middlebox sends nothing: no FIN from the server's own idle timeout either.
+    this.server.keepAliveTimeout = this.behavior.forgetIdleConnectionsMs === undefined ? DEFAULT_KEEP_ALIVE_MS : 0;
+  }
+
+  /** False while {@link OtlpReceiver.stop | stopped} (connections refused). */
+  get listening(): boolean {
+    return this.server.listening;
+  }
+
+  /**
+   * Takes the collector down: stops listening (new connections are refused with ECONNREFUSED)
+   * and closes every open connection. {@link OtlpReceiver.resume} listens again on the same port.
+   * What was received is kept.
+   */
+  stop(): Promise<void> {
+    if (this.closing) return this.closing;
+    this.stopped ??= new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.connections.destroyAll();
+    });
+    return this.stopped;
+  }
+
+  /**
+   * Brings a {@link OtlpReceiver.stop | stopped} receiver back on the same port (no-op when it
+   * is listening).
+   * @throws Error when the port was taken by something else meanwhile, or after close().
+   */
+  async resume(): Promise<void> {
+    if (this.closing) throw new Error('OtlpReceiver.resume: the receiver is closed');
+    if (!this.stopped) return;
+    await this.stopped;
+    await listen(this.server, this.port);
+    this.stopped = undefined;
   }
 
   /**
@@ -205,9 +211,9 @@ export class OtlpReceiver {
     this.closing ??= new Promise<void>((resolve) => {
       for (const timer of this.timers) clearTimeout(timer);
       this.timers.clear();
-      this.server.close(() => resolve());
+      this.server.close(() => resolve()); // called (with an error) when stopped: fine
       this.server.closeAllConnections();
-      for (const socket of this.sockets) socket.destroy();
+      this.connections.destroyAll();
       for (const listener of [...this.listeners]) listener();
     });
     return this.closing;
@@ -218,18 +224,19 @@ export class OtlpReceiver {
     for (const listener of [...this.listeners]) listener();
   }
 
-  private reply(res: ServerResponse, status: number, protobuf: boolean, message?: string): void {
-    const headers: Record<string, string> = { 'content-type': protobuf ? PROTOBUF_TYPE : JSON_TYPE };
-    if (status === 405) headers.allow = 'POST';
-    if (status === 413) headers.connection = 'close';
-    let body: Uint8Array | string;
-    if (status === 200) body = protobuf ? new Uint8Array(0) : '{}';
-    else {
-      const code = RPC_CODE[status] ?? 2;
-      body = protobuf ? encodeProtobufStatus(code, message ?? '') : JSON.stringify({ code, message: message ?? '' });
-    }
-    res.writeHead(status, headers).end(body);
-  }
+  /** What the request handler needs of the receiver. */
+  private readonly context: RequestContext = {
+    behavior: () => this.behavior,
+    connections: this.connections,
+    maxBodyBytes: () => this.maxBodyBytes,
+    sleep: (ms) => this.sleep(ms),
+    record: (entry) => this.record(entry),
+    store: (items) => {
+      this.received.spans.push(...(items.spans ?? []));
+      this.received.metrics.push(...(items.metrics ?? []));
+      this.received.logs.push(...(items.logs ?? []));
+    },
+  };
 
   private sleep(ms: number): Promise<boolean> {
     return new Promise((resolve) => {
@@ -241,91 +248,21 @@ export class OtlpReceiver {
       this.timers.add(timer);
     });
   }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const behavior = this.behavior;
-    const contentType = mediaType(req.headers['content-type']);
-    const protobuf = contentType === PROTOBUF_TYPE;
-    const entry: ReceivedRequest = {
-      path: (req.url ?? '/').split('?')[0]!,
-      method: req.method ?? '',
-      contentType,
-      contentEncoding: (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase(),
-      status: undefined,
-      bytes: 0,
-      at: Date.now(),
-      outcome: 'rejected',
-    };
-    const reject = (status: number, error: string, outcome: 'rejected' | 'failed' = 'rejected'): void => {
-      entry.status = status;
-      entry.outcome = outcome;
-      entry.error = error;
-      this.reply(res, status, protobuf, error);
-      this.record(entry);
-    };
-    const signal = SIGNAL_PATHS[entry.path];
-    if (signal === undefined) return reject(404, `unknown path ${entry.path}; OTLP/HTTP paths are /v1/traces, /v1/metrics and /v1/logs`);
-    if (entry.method !== 'POST') return reject(405, `method ${entry.method} not allowed; use POST`);
-    if (contentType !== JSON_TYPE && !protobuf) return reject(415, `unsupported content type '${contentType}'; use ${JSON_TYPE} or ${PROTOBUF_TYPE}`);
-    if (entry.contentEncoding !== 'gzip' && entry.contentEncoding !== 'identity') {
-      return reject(415, `unsupported content encoding '${entry.contentEncoding}'; use gzip or identity`);
-    }
-
-    const read = await readBody(req, this.maxBodyBytes);
-    if (!read.ok) {
-      entry.bytes = read.bytes;
-      if (read.error instanceof BodyTooLargeError) return reject(413, read.error.message);
-      entry.error = read.error.message; // client went away: nothing to answer
-      return this.record(entry);
-    }
-    entry.bytes = read.body.length;
-
-    if (behavior.blackHole) {
-      entry.outcome = 'black-hole';
-      return this.record(entry); // never answered; close() destroys the socket
-    }
-    if (behavior.delayMs && !(await this.sleep(behavior.delayMs))) return;
-    if (behavior.resetConnections) {
-      entry.outcome = 'reset';
-      this.record(entry);
-      req.socket.resetAndDestroy();
-      return;
-    }
-    if (behavior.failureRate && Math.random() < behavior.failureRate) {
-      return reject(503, 'injected failure (OtlpReceiver failureRate)', 'failed');
-    }
-
-    let items: { spans?: ReceivedSpan[]; metrics?: ReceivedMetricPoint[]; logs?: ReceivedLogRecord[] };
-    try {
-      const raw = entry.contentEncoding === 'gzip' ? await gunzipCapped(read.body, this.maxBodyBytes) : read.body;
-      items = decodeRequest(signal, protobuf, raw);
-    } catch (error) {
-      if (error instanceof BodyTooLargeError) return reject(413, error.message);
-      return reject(400, `cannot decode ${protobuf ? 'protobuf' : 'JSON'} ${signal} request: ${(error as Error).message}`);
-    }
-    this.received.spans.push(...(items.spans ?? []));
-    this.received.metrics.push(...(items.metrics ?? []));
-    this.received.logs.push(...(items.logs ?? []));
-    entry.status = 200;
-    entry.outcome = 'accepted';
-    this.reply(res, 200, protobuf);
-    this.record(entry);
-  }
 }
 
-function decodeRequest(
-  signal: OtlpSignal,
-  protobuf: boolean,
-  raw: Buffer,
-): { spans?: ReceivedSpan[]; metrics?: ReceivedMetricPoint[]; logs?: ReceivedLogRecord[] } {
-  let request: unknown;
-  if (protobuf) request = decodeProtobufRequest(signal, raw);
-  else {
-    request = JSON.parse(raw.toString('utf8'));
-    if (typeof request !== 'object' || request === null || Array.isArray(request)) throw new Error('body is not a JSON object');
-  }
-  const obj = request as Record<string, unknown>;
-  if (signal === 'traces') return { spans: decodeSpans(obj) };
-  if (signal === 'metrics') return { metrics: decodeMetrics(obj) };
-  return { logs: decodeLogs(obj) };
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException): void => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`OtlpReceiver: port ${port} on 127.0.0.1 is already in use`, { cause: error })
+          : new Error(`OtlpReceiver: cannot listen on 127.0.0.1:${port}: ${error.message}`, { cause: error }),
+      );
+    };
+    server.once('error', onError);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
 }

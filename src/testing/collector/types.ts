@@ -152,11 +152,14 @@ export interface ReceiverSnapshot {
  * What happened to one HTTP request.
  * - `accepted`: decoded and stored, answered 200.
  * - `failed`: injected failure (`failureRate`), answered 503, nothing stored.
- * - `reset`: injected connection reset, no answer, nothing stored.
+ * - `throttled`: injected throttling (`throttleRate`), answered 429 with `Retry-After`, nothing stored.
+ * - `reset`: injected connection reset (`resetRate`, `resetConnections`), no answer, nothing stored.
+ * - `forgotten`: arrived on a connection idle longer than `forgetIdleConnectionsMs`; reset, nothing stored.
+ * - `abandoned`: the client closed the connection before the answer (e.g. its timeout fired); nothing stored.
  * - `black-hole`: body read, never answered, nothing stored.
  * - `rejected`: the request was invalid (404, 405, 400, 413, 415) or the client aborted it; nothing stored.
  */
-export type RequestOutcome = 'accepted' | 'failed' | 'reset' | 'black-hole' | 'rejected';
+export type RequestOutcome = 'accepted' | 'failed' | 'throttled' | 'reset' | 'forgotten' | 'abandoned' | 'black-hole' | 'rejected';
 
 /** Log entry for one HTTP request the receiver saw. */
 export interface ReceivedRequest {
@@ -180,16 +183,41 @@ export interface ReceivedRequest {
   error?: string;
 }
 
-/** Failure injection for requests that arrive after it is set. */
+/**
+ * Failure injection for requests that arrive after it is set. The three rates are drawn once per
+ * request, so they must add up to at most 1. A collector that is down (connection refused) is
+ * {@link OtlpReceiver.stop} / {@link OtlpReceiver.resume}.
+ *
+ * @example
+ * ```ts
+ * rx.setBehavior({ failureRate: 0.2 });                          // 20 % answered 503
+ * rx.setBehavior({ throttleRate: 0.2, retryAfterSeconds: 1 });   // 20 % answered 429, Retry-After: 1
+ * rx.setBehavior({ resetRate: 0.2 });                            // 20 % of connections reset
+ * rx.setBehavior({ forgetIdleConnectionsMs: 1000 });             // NAT idle timeout while frozen
+ * ```
+ */
 export interface ReceiverBehavior {
-  /** Wait this long (ms) before answering (or failing, or resetting). */
+  /** Wait this long (ms) before answering (or failing, or resetting). A client that gives up meanwhile gets nothing stored. */
   delayMs?: number;
   /** Probability (0..1) that a request is answered 503 instead of being stored. */
   failureRate?: number;
-  /** Destroy the connection (TCP reset) instead of answering. */
+  /** Probability (0..1) that a request is answered 429 with a `Retry-After` header instead of being stored. */
+  throttleRate?: number;
+  /** `Retry-After` of the 429 answers, in whole seconds; default 1. */
+  retryAfterSeconds?: number;
+  /** Probability (0..1) that the connection is reset (TCP RST) instead of answering. */
+  resetRate?: number;
+  /** Reset every connection instead of answering (as `resetRate: 1`). */
   resetConnections?: boolean;
   /** Read the body and never answer; `close()` destroys such connections. */
   blackHole?: boolean;
+  /**
+   * Forget a connection that stayed idle longer than this (ms), as a NAT or load balancer idle
+   * timeout does while a Lambda function is frozen: nothing is sent when it is forgotten (no
+   * FIN, so the client's keep-alive pool still holds it), and the next request on it is answered
+   * with a reset (ECONNRESET at the client). While set, the server's own keep-alive timeout is off.
+   */
+  forgetIdleConnectionsMs?: number;
 }
 
 /** Options of {@link OtlpReceiver.start}. */

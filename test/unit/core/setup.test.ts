@@ -1,5 +1,5 @@
 // setupTelemetry() against the real OTLP/HTTP exporters and the kit's receiver.
-import { metrics, trace } from '@opentelemetry/api';
+import { metrics, trace, type Counter } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderFlusher } from '../../../src/flush/flusher.js';
 import { resolveTargets } from '../../../src/flush/targets.js';
@@ -11,6 +11,16 @@ import { OtlpReceiver } from '../../../src/testing/index.js';
 describe('setupTelemetry', () => {
   let rx: OtlpReceiver;
   let telemetry: Telemetry;
+  let moduleScopeCounter: Counter;
+  let registeredSync = '';
+  const instrumentation = {
+    got: [] as string[],
+    setTracerProvider() { this.got.push('tracer'); },
+    setMeterProvider() { this.got.push('meter'); },
+    setLoggerProvider() { this.got.push('logger'); },
+    getConfig: () => ({ enabled: false }),
+    enable() { this.got.push('enable'); },
+  };
   const flusher = new ProviderFlusher(() => resolveTargets({}));
 
   beforeAll(async () => {
@@ -18,7 +28,15 @@ describe('setupTelemetry', () => {
     process.env.AWS_LAMBDA_FUNCTION_NAME = 'setup-fn';
     process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE = '256';
     process.env.OTEL_RESOURCE_ATTRIBUTES = 'deployment.environment.name=test,team=a%2Cb';
-    telemetry = await setupTelemetry({ endpoint: rx.url, exportTimeoutMs: 300 });
+    process.env.OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT = '12';
+    process.env.OTEL_SPAN_EVENT_COUNT_LIMIT = '2';
+    const pending = setupTelemetry({ endpoint: rx.url, exportTimeoutMs: 300, instrumentations: [instrumentation] });
+    // Registered before setupTelemetry() returned: a meter taken now (module scope) is real.
+    moduleScopeCounter = metrics.getMeter('module-scope').createCounter('module_scope_hits');
+    registeredSync = metrics.getMeterProvider().constructor.name;
+    telemetry = await pending;
+    delete process.env.OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT;
+    delete process.env.OTEL_SPAN_EVENT_COUNT_LIMIT;
   });
   afterAll(async () => {
     await telemetry?.shutdown();
@@ -42,16 +60,36 @@ describe('setupTelemetry', () => {
     expect(point?.value).toBe(3);
   });
 
-  it('detects failed exports (503) although forceFlush resolves', async () => {
+  it('registers its providers synchronously, with the span limits from env, and enables instrumentations', async () => {
+    expect(registeredSync).toBe('MeterProvider');
+    expect(instrumentation.got).toEqual(['tracer', 'meter', 'logger', 'enable']);
+    moduleScopeCounter.add(2);
+    const span = trace.getTracer('t').startSpan('limits', { attributes: { long: 'x'.repeat(100) } });
+    for (let i = 0; i < 5; i++) span.addEvent(`e${i}`);
+    span.end();
+    expect((await flusher.flush(2000, 'invoke')).status).toBe('ok');
+    expect(rx.metrics('module_scope_hits')[0]?.value).toBe(2);
+    const [limited] = rx.spans({ name: 'limits' });
+    expect(limited?.attributes.long).toBe('x'.repeat(12));
+    expect(limited?.events).toHaveLength(2);
+  });
+
+  it('a collector answering 503 keeps the batch (failed, counted); the next flush delivers it first', async () => {
     rx.setBehavior({ failureRate: 1 });
     trace.getTracer('t').startSpan('s2').end();
-    const out = await flusher.flush(2000, 'invoke');
+    const out = await flusher.flush(300, 'invoke');
     rx.setBehavior({ failureRate: 0 });
     expect(out.signals.traces).toBe('failed');
     expect(out.status).toBe('failed');
+    expect(out.items?.traces).toMatchObject({ exported: 0, kept: 1, dropped: 0 });
+    await new Promise((r) => setTimeout(r, 1100)); // the breaker's first cooldown
+    const next = await flusher.flush(2000, 'invoke');
+    expect(next.status).toBe('ok');
+    expect(next.items?.traces).toMatchObject({ exported: 1, retried: 1, kept: 0 });
+    expect(rx.spans({ name: 's2' })).toHaveLength(1);
   });
 
-  it('a black-hole collector makes the flush time out at the budget, not at 10 s', async () => {
+  it('a black-hole collector: the flush ends within its budget and keeps the batch, delivered once it answers', async () => {
     rx.setBehavior({ blackHole: true });
     trace.getTracer('t').startSpan('s3').end();
     const outcomes: FlushOutcome[] = [];
@@ -60,9 +98,21 @@ describe('setupTelemetry', () => {
     const out = await f.flush(200, 'invoke');
     expect(performance.now() - t0).toBeLessThan(1000);
     rx.setBehavior({ blackHole: false });
-    expect(out.status).toBe('timeout');
-    expect(out.signals.traces).toBe('timeout');
+    expect(out.status).not.toBe('ok');
+    expect(out.items?.traces.kept).toBe(1);
     expect(outcomes).toEqual([out]);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await f.flush(2000, 'invoke')).status).toBe('ok');
+    expect(rx.spans({ name: 's3' })).toHaveLength(1);
+  });
+
+  it('a span queue overflow (3,000 spans against 2,048) is counted as dropped and never reported ok', async () => {
+    const tracer = trace.getTracer('t');
+    for (let i = 0; i < 3000; i++) tracer.startSpan('burst').end();
+    const out = await flusher.flush(3000, 'invoke');
+    expect(out.status).toBe('failed');
+    expect(out.items!.traces.dropped + rx.spans({ name: 'burst' }).length).toBe(3000);
+    expect(out.items!.traces.dropped).toBeGreaterThan(0);
   });
 });
 
