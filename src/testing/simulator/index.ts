@@ -10,6 +10,7 @@ export type {
   InvokeOptions,
   InvokeResult,
   InvokeStatus,
+  ManagedInstancesOptions,
   ShutdownResult,
   SimulatorOptions,
   TelemetryBatch,
