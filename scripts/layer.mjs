@@ -5,6 +5,7 @@
 //                                                   the library and CommonJS function code share
 // Usage: node scripts/layer.mjs [--out file.zip]   (default dist/layer/otel-lambda-flush-layer.zip)
 import { build } from 'esbuild';
+import { builtinModules } from 'node:module';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,12 +48,26 @@ const sameIndex = (ext) => ({
     b.onResolve({ filter: /^\.\.\/index\.js$/ }, (args) => (args.importer.startsWith(src('zero-code')) ? { path: `../index${ext}`, external: true } : undefined));
   },
 });
+// src/providers/sdk-load.ts loads the SDK with a require() made at run time, which a bundler
+// cannot follow: in the layer, each `load('<package>')` becomes a plain require() of it, which
+// esbuild inlines (the layer ships no SDK packages beside the bundle).
+const inlineSdk = {
+  name: 'inline-sdk',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]providers[\\/]sdk-load\.ts$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const out = text.replace(/\bload\(('@opentelemetry\/[^']+')\)/g, 'require($1)');
+      if (out === text) throw new Error(`layer: no load('<package>') call left to inline in ${args.path}; update scripts/layer.mjs`);
+      return { contents: out, loader: 'ts' };
+    });
+  },
+};
 const esm = await build({
   ...common,
   entryPoints: { index: src('index.ts'), 'zero-code/handler': src('zero-code/handler.ts'), 'zero-code/register': src('zero-code/register.ts') },
   format: 'esm',
   outdir: join(root, LIB, 'dist/esm'),
-  plugins: [sameIndex('.js')],
+  plugins: [sameIndex('.js'), inlineSdk],
   // CommonJS-only dependencies inlined into ESM still call require() for Node built-ins.
   banner: { js: "import{createRequire as __olfRequire}from'node:module';const require=__olfRequire(import.meta.url);" },
 });
@@ -62,9 +77,16 @@ const cjs = await build({
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
   outdir: join(root, LIB, 'dist/cjs'),
-  plugins: [sameIndex('.cjs')],
+  plugins: [sameIndex('.cjs'), inlineSdk],
 });
 for (const f of [...esm.outputFiles, ...cjs.outputFiles]) add(relative(root, f.path), f.contents);
+// Everything the library loads must be inside the bundle: only @opentelemetry/api may be left out.
+for (const result of [esm, cjs]) {
+  for (const [file, output] of Object.entries(result.metafile.outputs)) {
+    const left = (output.imports ?? []).filter((i) => i.external && !i.path.startsWith('node:') && !i.path.startsWith('@opentelemetry/api') && !i.path.startsWith('../index') && !builtinModules.includes(i.path));
+    if (left.length > 0) throw new Error(`layer: ${file} still imports ${left.map((i) => i.path).join(', ')}`);
+  }
+}
 
 const layerPkg = {
   name: pkg.name,
