@@ -75,6 +75,8 @@ const cjs = await build({
   ...common,
   entryPoints: { index: src('index.ts'), 'zero-code/register': src('zero-code/register-cjs.ts') },
   format: 'cjs',
+  // sdk-load.ts's import.meta branch is for ESM; its require() calls are inlined anyway.
+  logOverride: { 'empty-import-meta': 'silent' },
   outExtension: { '.js': '.cjs' },
   outdir: join(root, LIB, 'dist/cjs'),
   plugins: [sameIndex('.cjs'), inlineSdk],
