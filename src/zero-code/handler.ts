@@ -3,9 +3,10 @@
 // In order: OpenTelemetry providers from OTEL_* (before any user code runs, so a meter or tracer
 // taken at module scope is a real one), then the function's own handler, loaded exactly as the
 // runtime would, then wrapped with withFlush and exported as `handler`.
-import { setupTelemetry, withFlush } from '../index.js';
+import { withFlush } from '../index.js';
 import { isStreamingHandler, runtimeAcceptsCallbacks } from '../handler/runtime.js';
 import { loadUserHandler } from './load-handler.js';
+import { register } from './preload.js';
 import { handlerNotFound } from './runtime-errors.js';
 import { ORIGINAL_HANDLER_ENV } from './constants.js';
 
@@ -18,8 +19,9 @@ if (!original) {
 // The function sees its own handler string, as it would without the wrapper.
 process.env._HANDLER = original;
 
-// Telemetry never stops the function: a failed setup was reported (diag) and leaves no-op providers.
-await setupTelemetry().catch(() => undefined);
+// Providers registered before the user's module is imported. Telemetry never stops the
+// function: a failed setup was reported (diag) and leaves the no-op providers.
+await register();
 
 const userHandler = await loadUserHandler(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), original);
 

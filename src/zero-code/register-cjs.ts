@@ -1,6 +1,6 @@
 // `node --require otel-lambda-flush/register`: providers from OTEL_* before the entry module
-// runs. CommonJS cannot wait, so the SDK finishes loading in the background; the first
-// invoke of a wrapped handler waits for it.
+// runs. setupTelemetry() registers them before it returns, so nothing needs to wait here. Node
+// also runs --require preloads in worker threads (Lambda Managed Instances run handlers there).
 import { register } from './preload.js';
 
 void register();

@@ -29,9 +29,9 @@ describe('register preload', () => {
     }
   });
 
-  it('--import: the providers exist before the handler module runs (a module-scope meter counts)', async () => {
+  it.each(['--import', '--require'])('%s: the providers exist before the handler module runs (a module-scope meter counts)', async (flag) => {
     requireBuild();
-    pair = await startZeroCode({ taskRoot: join(zeroFixtures, 'register'), handler: 'index.handler', execWrapper: undefined, env: { NODE_OPTIONS: '--import otel-lambda-flush/register' } });
+    pair = await startZeroCode({ taskRoot: join(zeroFixtures, 'register'), handler: 'index.handler', execWrapper: undefined, env: { NODE_OPTIONS: `${flag} otel-lambda-flush/register` } });
     for (let n = 0; n < INVOKES; n++) expect((await pair.sim.invoke({ n })).status).toBe('success');
     const total = pair.rx.metrics('zero_code.invocations').reduce((sum, p) => sum + Number((p as { value?: number }).value ?? 0), 0);
     expect(total).toBe(INVOKES);
