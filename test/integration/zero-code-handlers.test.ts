@@ -147,3 +147,25 @@ describe('zero-code: handler redirect, without the wrapper', () => {
     expect((error as LambdaSimulatorError).lambdaError.errorMessage).toMatch(/OTEL_LAMBDA_ORIGINAL_HANDLER is not set/);
   });
 });
+
+describe('zero-code: configured by environment only', () => {
+  it('OTEL_LAMBDA_EXTENSION + OTEL_LAMBDA_FLUSH_MODE=after-response: the extension registers, spans still at each freeze', async () => {
+    const pair = await startZeroCode({
+      taskRoot: join(zeroFixtures, 'esm'),
+      handler: 'index.handler',
+      env: { OTEL_LAMBDA_EXTENSION: 'true', OTEL_LAMBDA_FLUSH_MODE: 'after-response' },
+    });
+    try {
+      expect(pair.sim.extensions.map((e) => ({ internal: e.internal, events: e.events }))).toEqual([{ internal: true, events: ['INVOKE'] }]);
+      for (let n = 0; n < 3; n++) {
+        const r = await pair.sim.invoke({ n });
+        expect(r.status, JSON.stringify(r.error)).toBe('success');
+        const { invocation, child } = invocationAndChild(pair.atFreeze.get(r.requestId) ?? [], r.requestId);
+        expect(invocation, `invoke ${n}`).toBeDefined();
+        expect(child, `invoke ${n}`).toBeDefined();
+      }
+    } finally {
+      await pair.close();
+    }
+  });
+});
