@@ -169,3 +169,24 @@ describe('zero-code: configured by environment only', () => {
     }
   });
 });
+
+describe('zero-code: Lambda Managed Instances (handlers in the runtime’s worker threads)', () => {
+  it('each worker thread loads the wrapped handler with its own providers: every concurrent invoke’s spans, every count', async () => {
+    const pair = await startZeroCode({
+      taskRoot: join(zeroFixtures, 'cjs'),
+      handler: 'index.handler',
+      maxConcurrency: 2,
+      env: { AWS_LAMBDA_NODEJS_WORKER_COUNT: '2' },
+    });
+    try {
+      const results = await Promise.all([0, 1, 2, 3].map((n) => pair.sim.invoke({ n })));
+      for (const r of results) expect(r.status, JSON.stringify(r.error)).toBe('success');
+      // No freeze here: the flush before each response still sent them.
+      await pair.rx.waitFor((rx) => results.every((r) => invocationAndChild(rx.spans(), r.requestId).child !== undefined), 10_000);
+      const total = pair.rx.metrics('zero_code.invocations').reduce((sum, p) => sum + Number((p as { value?: number }).value ?? 0), 0);
+      expect(total).toBe(4);
+    } finally {
+      await pair.close();
+    }
+  });
+});
