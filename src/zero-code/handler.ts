@@ -16,6 +16,10 @@ if (!original) {
     `otel-lambda-flush: ${ORIGINAL_HANDLER_ENV} is not set. Start the runtime through otel-lambda-flush-wrapper (AWS_LAMBDA_EXEC_WRAPPER), or set it to the function's handler, e.g. index.handler`,
   );
 }
+if (/zero-code\/handler\.handler$/.test(original)) {
+  // Loading ourselves would wait on our own evaluation forever (an init timeout, no message).
+  throw handlerNotFound(`otel-lambda-flush: ${ORIGINAL_HANDLER_ENV}=${original} names the zero-code handler itself; set it to the function's own handler`);
+}
 // The function sees its own handler string, as it would without the wrapper.
 process.env._HANDLER = original;
 

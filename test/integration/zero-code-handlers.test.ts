@@ -134,6 +134,17 @@ describe('zero-code: handler redirect, without the wrapper', () => {
     }
   });
 
+  it('fails init at once when it names the zero-code handler itself', async () => {
+    const error = await startZeroCode({ taskRoot: join(zeroFixtures, 'cjs'), handler: redirected, execWrapper: undefined, env: { OTEL_LAMBDA_ORIGINAL_HANDLER: redirected } }).then(
+      async (pair) => {
+        await pair.close();
+        return undefined;
+      },
+      (e: unknown) => e,
+    );
+    expect((error as LambdaSimulatorError).lambdaError?.errorMessage).toMatch(/names the zero-code handler itself/);
+  });
+
   it('fails init with a message saying what is missing when it is not set', async () => {
     const error = await startZeroCode({ taskRoot: join(zeroFixtures, 'cjs'), handler: redirected, execWrapper: undefined }).then(
       async (pair) => {
