@@ -28,6 +28,34 @@ const common = {
 await build({ ...common, format: 'esm', outdir: join(dist, 'esm'), outExtension: { '.js': '.js' } });
 await build({ ...common, format: 'cjs', outdir: join(dist, 'cjs'), outExtension: { '.js': '.cjs' } });
 
+// Zero-code entries (src/zero-code): they use the package's own index build rather than a copy
+// of it, so one process loads the library once. The handler module is ESM only (it awaits the
+// providers, then the user's module, at top level); the register preload exists in both formats.
+const sameIndex = (ext) => ({
+  name: 'same-index',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/index\.js$/ }, (args) =>
+      args.importer.startsWith(join(root, 'src', 'zero-code')) ? { path: `../index${ext}`, external: true } : undefined,
+    );
+  },
+});
+const zeroCode = { ...common, entryPoints: undefined };
+await build({
+  ...zeroCode,
+  entryPoints: { 'zero-code/handler': join(root, 'src/zero-code/handler.ts'), 'zero-code/register': join(root, 'src/zero-code/register.ts') },
+  format: 'esm',
+  outdir: join(dist, 'esm'),
+  plugins: [sameIndex('.js')],
+});
+await build({
+  ...zeroCode,
+  entryPoints: { 'zero-code/register': join(root, 'src/zero-code/register-cjs.ts') },
+  format: 'cjs',
+  outdir: join(dist, 'cjs'),
+  outExtension: { '.js': '.cjs' },
+  plugins: [sameIndex('.cjs')],
+});
+
 // Declarations: one tsc pass, copied as .d.ts (ESM) and .d.cts (CJS, with .cjs specifiers).
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });

@@ -1,0 +1,5 @@
+// `node --import otel-lambda-flush/register`: providers from OTEL_* before the entry module
+// runs. Node runs --import preloads on the main thread only, not in worker threads.
+import { register } from './preload.js';
+
+await register();
