@@ -33,9 +33,9 @@ export interface ExporterLike<T = any> {
 export interface ReliableExporterOptions {
   /** The signal the exporter carries (for the counters). Default: `metrics` for a metric exporter, else `traces`. */
   signal?: Signal;
-  /** Most items kept for a later flush. Default: `OTEL_LAMBDA_EXPORT_KEEP_MAX_ITEMS`, else 10000. */
+  /** Most items kept for a later flush. Default: `OTEL_LAMBDA_EXPORT_KEEP_MAX_ITEMS`, else 2048 (about 10 MB of heap for SDK spans). */
   maxKeptItems?: number;
-  /** Most estimated bytes kept. Default: `OTEL_LAMBDA_EXPORT_KEEP_MAX_BYTES`, else 8 MiB. */
+  /** Most estimated bytes kept. Default: `OTEL_LAMBDA_EXPORT_KEEP_MAX_BYTES`, else 4 MiB. */
   maxKeptBytes?: number;
   /** Written to instead of dropping (e.g. the stdout exporter). Default: none. */
   fallback?: ExporterLike;
