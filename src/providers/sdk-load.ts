@@ -3,10 +3,10 @@
 // still loads only @opentelemetry/api: this runs when setupTelemetry() is called. The OTLP
 // exporters still load at their first export (lazy-exporter.ts).
 //
-// Every load is a literal `require('<package>')` behind a `typeof require` guard, so that a
-// bundler bundling the user's function sees and inlines each package (ESM or CJS output). Plain
-// Node running our ESM build has no `require`: the guard then takes createRequire. Our own ESM
-// build keeps these calls literal (scripts/build.mjs undoes esbuild's `__require` shim here).
+// Every synchronous load is a literal `require('<package>')` behind a `typeof require` guard, so
+// that a bundler bundling the user's function sees and inlines each package (ESM or CJS output).
+// Plain Node running our ESM build has no `require`: the guard then takes createRequire. Our own
+// ESM build keeps these calls literal (scripts/build.mjs undoes esbuild's `__require` shim here).
 import { createRequire } from 'node:module';
 
 let esmRequire: NodeJS.Require | undefined;
@@ -30,8 +30,39 @@ export interface Sdk {
   logs?: LogSdk;
 }
 
-/** The SDK modules for the signals wanted. */
-export function loadSdk(want: { traces: boolean; metrics: boolean; logs: boolean }): Sdk {
+type Want = { traces: boolean; metrics: boolean; logs: boolean };
+
+/**
+ * The SDK modules for the signals wanted, loaded synchronously; undefined when they cannot be
+ * found from this file (the library was bundled with its dependencies: see loadSdkAsync).
+ */
+export function loadSdkSync(want: Want): Sdk | undefined {
+  try {
+    return loadAll(want);
+  } catch (e) {
+    if ((e as { code?: unknown } | null)?.code === 'MODULE_NOT_FOUND') return undefined;
+    throw e;
+  }
+}
+
+/**
+ * The same with import(): a bundler sees these literal specifiers and bundles the SDK, which a
+ * require made at run time cannot find. The providers are then registered once it resolves.
+ */
+export async function loadSdkAsync(want: Want): Promise<Sdk> {
+  const [resources, core, hooks, apiLogs, trace, metrics, logs] = await Promise.all([
+    import('@opentelemetry/resources'),
+    import('@opentelemetry/core'),
+    import('@opentelemetry/context-async-hooks'),
+    import('@opentelemetry/api-logs'),
+    want.traces ? import('@opentelemetry/sdk-trace') : undefined,
+    want.metrics ? import('@opentelemetry/sdk-metrics') : undefined,
+    want.logs ? import('@opentelemetry/sdk-logs') : undefined,
+  ]);
+  return { resources, core, hooks, apiLogs, ...(trace ? { trace } : {}), ...(metrics ? { metrics } : {}), ...(logs ? { logs } : {}) };
+}
+
+function loadAll(want: Want): Sdk {
   const cjs = typeof require === 'function';
   return {
     resources: (cjs ? require('@opentelemetry/resources') : fallback('@opentelemetry/resources')) as Sdk['resources'],

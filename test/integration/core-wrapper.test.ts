@@ -128,7 +128,8 @@ describe('deadline and a black-hole collector', () => {
       const median = [...latencies].sort((a, b) => a - b)[2]!;
       expect(median).toBeLessThan(flushTimeoutMs + 50);
       for (const l of latencies) expect(l).toBeLessThan(flushTimeoutMs + 250);
-      expect(Math.min(...latencies)).toBeGreaterThanOrEqual(flushTimeoutMs - 20); // it did wait for the collector
+      // It did wait for the collector, until the circuit breaker stopped waiting for it.
+      expect(latencies[0]).toBeGreaterThanOrEqual(flushTimeoutMs - 20);
     } finally {
       await close();
     }

@@ -16,8 +16,8 @@ export interface ReliabilitySettings {
 }
 
 export const RELIABILITY_DEFAULTS = {
-  maxKeptItems: 10_000,
-  maxKeptBytes: 8 * 1024 * 1024,
+  maxKeptItems: 2048,
+  maxKeptBytes: 4 * 1024 * 1024,
   attemptTimeoutMs: 1000,
   breakerThreshold: 3,
   breakerCooldownMs: 1000,
