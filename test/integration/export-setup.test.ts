@@ -27,3 +27,17 @@ describe('setupTelemetry() registers its providers before it returns', () => {
     }
   }, 60_000);
 });
+
+describe('setupTelemetry({ instrumentations })', () => {
+  it('gives each instrumentation the providers and enables it', async () => {
+    const { rx, sim, close } = await startPair('instrumented.handler', { taskRoot: exportFixtures });
+    try {
+      for (let n = 0; n < 3; n++) expect((await sim.invoke({ n })).status).toBe('success');
+      const spans = rx.spans({ name: 'instrumented' });
+      expect(spans.map((s) => s.attributes['invoke.n'])).toEqual([0, 1, 2]);
+      expect(spans.every((s) => s.attributes.enabled === true && s.scope.name === 'probe-instrumentation')).toBe(true);
+    } finally {
+      await close();
+    }
+  }, 60_000);
+});
