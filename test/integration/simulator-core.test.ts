@@ -68,9 +68,36 @@ describe('invoke through the real runtime client', () => {
     const ok = await sim.invoke({ parts: ['one ', 'two'] });
     expect(ok.status).toBe('success');
     expect(ok.response).toBe('one two');
+    expect(ok.stream).toMatchObject({ contentType: 'text/plain' });
+    expect(Buffer.from(ok.stream!.raw).toString()).toBe('one two');
+    expect(ok.stream!.http).toBeUndefined();
     const bad = await sim.invoke({ fail: true });
     expect(bad.status).toBe('error');
     expect(bad.error).toMatchObject({ errorType: 'Error', errorMessage: 'stream broke' });
+  });
+
+  it('decodes a streamed HTTP integration response (HttpResponseStream.from) and keeps the raw bytes', async () => {
+    const sim = await start('streaming.handler');
+    const http = { statusCode: 201, headers: { 'content-type': 'text/html', 'x-n': 7 }, cookies: ['a=1', 'b=2'] };
+    const r = await sim.invoke({ http, parts: ['<p>', 'hi', '</p>'], binary: true });
+    expect(r.status).toBe('success');
+    const bodyBytes = Buffer.concat([Buffer.from('<p>hi</p>'), Buffer.from([0, 1, 2, 255])]);
+    expect(r.response).toEqual({
+      statusCode: 201,
+      headers: { 'content-type': 'text/html', 'x-n': '7' },
+      cookies: ['a=1', 'b=2'],
+      body: bodyBytes.toString('utf8'),
+      bodyBytes: new Uint8Array(bodyBytes),
+    });
+    expect(r.stream?.contentType).toBe('application/vnd.awslambda.http-integration-response');
+    expect(r.stream?.http).toEqual(r.response);
+    // Raw: JSON prelude, 8 NUL bytes, body.
+    expect(Buffer.from(r.stream!.raw).equals(Buffer.concat([Buffer.from(JSON.stringify(http)), Buffer.alloc(8), bodyBytes]))).toBe(true);
+
+    const bare = await sim.invoke({ http: {}, parts: ['x'] });
+    expect(bare.response).toMatchObject({ statusCode: 200, headers: {}, cookies: [], body: 'x' });
+    const buffered = await start('basic.handler');
+    expect((await buffered.invoke({ action: 'text', text: 'plain' })).stream).toBeUndefined();
   });
 
   it('fails a response above 6 MB with Function.ResponseSizeTooLarge and keeps the process', async () => {

@@ -52,6 +52,23 @@ describe('resolveOptions', () => {
     expect(() => resolveOptions({ taskRoot, handler: 'basic.handler', ricPath: '/no/such/index.mjs' })).toThrow(/ricPath/);
   });
 
+  it('resolves Managed Instances, the exec wrapper and memory enforcement', () => {
+    const plain = resolveOptions({ taskRoot, handler: 'basic.handler' });
+    expect(plain).toMatchObject({ enforceMemory: true, memorySizeMb: 128 });
+    expect(plain.managedInstances).toBeUndefined();
+    expect(plain.execWrapper).toBeUndefined();
+    const mi = resolveOptions({ taskRoot, handler: 'basic.handler', managedInstances: { workerCount: 4 } });
+    expect(mi).toMatchObject({ managedInstances: { maxConcurrency: 16, workerCount: 4 }, maxConcurrency: 16, freeze: false, memorySizeMb: 2048 });
+    // The maxConcurrency shorthand turns the mode on too.
+    expect(resolveOptions({ taskRoot, handler: 'basic.handler', maxConcurrency: 8 })).toMatchObject({ managedInstances: { maxConcurrency: 8 }, freeze: false });
+    expect(() => resolveOptions({ taskRoot, handler: 'basic.handler', managedInstances: { maxConcurrency: 0 } })).toThrow(/managedInstances\.maxConcurrency/);
+    expect(() => resolveOptions({ taskRoot, handler: 'basic.handler', maxConcurrency: 4, freeze: true })).toThrow(/never frozen/);
+    const wrapper = join(taskRoot, 'exec-wrapper.sh');
+    expect(resolveOptions({ taskRoot, handler: 'basic.handler', execWrapper: wrapper })).toMatchObject({ execWrapper: wrapper, env: { AWS_LAMBDA_EXEC_WRAPPER: wrapper } });
+    expect(resolveOptions({ taskRoot, handler: 'basic.handler', env: { AWS_LAMBDA_EXEC_WRAPPER: wrapper } }).execWrapper).toBe(wrapper);
+    expect(() => resolveOptions({ taskRoot, handler: 'basic.handler', execWrapper: join(taskRoot, 'nope.sh') })).toThrow(/not an executable file/);
+  });
+
   it.runIf(oldNode !== undefined)('refuses a Node older than 22 as nodeBinary', () => {
     expect(() => resolveOptions({ taskRoot, handler: 'basic.handler', nodeBinary: oldNode! })).toThrow(/needs Node >= 22/);
   });

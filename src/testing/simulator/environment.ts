@@ -1,18 +1,20 @@
 // One execution environment: the runtime process and the API state Lambda keeps for it
-// (extensions, the pending long polls, the current invoke and its two gates).
+// (extensions, the pending long polls, the invokes in flight and their two gates).
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { newRequestId, newTraceHeader } from './ids.js';
-import { functionArn, lambdaEnv, runtimeCommand } from './lambda-env.js';
+import { newRequestId } from './ids.js';
+import { lambdaEnv, runtimeCommand } from './lambda-env.js';
 import type { ResolvedOptions } from './options.js';
-import { peakMemoryMb, procState, signalGroup, trackGroup, untrackGroup, waitStopped } from './proc.js';
+import { peakMemoryMb, procState, rssTreeMb, signalGroup, trackGroup, untrackGroup, waitStopped } from './proc.js';
 import { TelemetryHub } from './telemetry-hub.js';
-import type { ExtensionInfo, InitRecord, InvokeError, InvokeOptions, TelemetryLog } from './types.js';
+import type { ExtensionInfo, InitRecord, InvokeError, TelemetryLog } from './types.js';
 
 /** What the runtime answered for an invoke. */
-export type Outcome = { kind: 'response'; body: string } | { kind: 'error'; error: InvokeError };
+export type Outcome =
+  | { kind: 'response'; body: string; bytes: Buffer; streamed: boolean; contentType?: string }
+  | { kind: 'error'; error: InvokeError };
 
 /** A registered extension and its long poll. */
 export interface ExtensionState {
@@ -41,6 +43,8 @@ export interface InvokeState {
   runtimeDoneAt?: number;
   endedAt?: number;
   timedOut: boolean;
+  /** The first invoke handed to this process. */
+  coldStart: boolean;
 }
 
 /** Converts a performance.now() time to an ISO timestamp. */
@@ -49,6 +53,8 @@ export function isoAt(perfMs: number): string {
 }
 
 const ANSWERED_LIMIT = 1000;
+/** How often the memory limit is checked while the process runs. */
+const MEMORY_POLL_MS = 25;
 
 /** A spawned runtime process and everything Lambda tracks about it. */
 export class Environment {
@@ -64,24 +70,31 @@ export class Environment {
   runtimeFirstNextAt?: number;
   initDoneAt?: number;
   initError?: InvokeError;
+  /** The invoke handed over last (the only one, except in Managed Instances mode). */
   current?: InvokeState;
+  /** Invokes handed over and not yet finished by the simulator, by request id. */
+  readonly inflight = new Map<string, InvokeState>();
   invokeCount = 0;
   frozen = false;
   dead = false;
+  /** Killed for exceeding memorySizeMb. */
+  outOfMemory = false;
   exit?: { code: number | null; signal: string | null };
   private readonly waiters = new Set<() => void>();
+  private readonly memoryTimer?: NodeJS.Timeout;
 
   constructor(
     readonly opts: ResolvedOptions,
     runtimeApi: string,
     telemetryLog: TelemetryLog,
     private readonly onLog: (line: string) => void,
+    logSocket?: string,
   ) {
     this.telemetry = new TelemetryHub(telemetryLog);
     const command = runtimeCommand(opts);
     this.child = spawn(command.file, command.args, {
       cwd: opts.taskRoot,
-      env: lambdaEnv(opts, runtimeApi),
+      env: lambdaEnv(opts, runtimeApi, logSocket),
       detached: true, // own process group: freeze and kill everything it starts
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -90,16 +103,14 @@ export class Environment {
     if (this.pid > 0) trackGroup(this.pid);
     for (const stream of [this.child.stdout, this.child.stderr]) {
       if (!stream) continue;
-      createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
-        this.onLog(line);
-        this.telemetry.emit('function', line);
-      });
+      createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => this.functionLog(line));
     }
     this.child.on('error', (error) => {
       this.onLog(`[simulator] cannot start runtime: ${error.message}`);
       this.markDead(null, null);
     });
     this.child.on('exit', (code, signal) => this.markDead(code, signal));
+    if (opts.enforceMemory && this.pid > 0) this.memoryTimer = setInterval(() => this.checkMemory(), MEMORY_POLL_MS).unref();
     this.telemetry.emit('platform.initStart', {
       initializationType: opts.initializationType,
       phase: 'init',
@@ -118,6 +129,7 @@ export class Environment {
     }
     this.dead = true;
     this.frozen = false;
+    clearInterval(this.memoryTimer);
     if (this.pid > 0) {
       signalGroup(this.pid, 'SIGKILL'); // stragglers the handler may have started
       untrackGroup(this.pid);
@@ -126,6 +138,16 @@ export class Environment {
     for (const ext of this.extensions.values()) ext.poll?.destroy();
     this.telemetry.close();
     this.changed();
+  }
+
+  /** Past memorySizeMb, Lambda kills the process (tree): the invoke ends as Runtime.OutOfMemory. */
+  private checkMemory(): void {
+    if (this.dead || this.frozen || this.outOfMemory) return;
+    const mb = rssTreeMb(this.pid);
+    if (mb === undefined || mb <= this.opts.memorySizeMb) return;
+    this.outOfMemory = true;
+    this.onLog(`[simulator] memory ${Math.ceil(mb)} MB exceeds memorySizeMb ${this.opts.memorySizeMb}: killing the runtime process`);
+    signalGroup(this.pid, 'SIGKILL');
   }
 
   /** Wakes every waiter to re-check its condition. */
@@ -177,13 +199,22 @@ export class Environment {
     this.changed();
   }
 
-  /** The invoke ends once answered, the runtime is back on /next and every INVOKE extension on /event/next. */
+  /** A line of function output (stdout/stderr, or the Managed Instances log socket). */
+  functionLog(line: string): void {
+    this.onLog(line);
+    this.telemetry.emit('function', line);
+  }
+
+  /** An invoke ends once answered, the runtime is back on /next and every INVOKE extension on /event/next. */
   checkInvokeEnd(): void {
-    const inv = this.current;
-    if (!inv || inv.endedAt !== undefined || inv.timedOut || !inv.outcome || inv.runtimeDoneAt === undefined) return;
-    if (!inv.invokeExts.every((id) => inv.extDone.has(id))) return;
-    inv.endedAt = performance.now();
-    this.changed();
+    let ended = false;
+    for (const inv of this.inflight.values()) {
+      if (inv.endedAt !== undefined || inv.timedOut || !inv.outcome || inv.runtimeDoneAt === undefined) continue;
+      if (!inv.invokeExts.every((id) => inv.extDone.has(id))) continue;
+      inv.endedAt = performance.now();
+      ended = true;
+    }
+    if (ended) this.changed();
   }
 
   /** Emits platform.runtimeDone for the current invoke. */
@@ -204,57 +235,6 @@ export class Environment {
       spans,
       tracing: { type: 'X-Amzn-Trace-Id', value: inv.traceId },
     });
-  }
-
-  /** Hands an event to the waiting runtime and INVOKE events to the extensions; undefined if nobody polls. */
-  async handOver(event: unknown, options: InvokeOptions): Promise<InvokeState | undefined> {
-    const ready = await this.waitFor(() => this.dead || this.runtimePollers.length > 0, this.opts.timeoutMs);
-    if (!ready || this.dead) return undefined;
-    const poller = this.runtimePollers.shift()!;
-    const traceId = options.traceId ?? newTraceHeader();
-    const inv: InvokeState = {
-      requestId: newRequestId(),
-      traceId,
-      handedAt: performance.now(),
-      deadlineMs: Date.now() + this.opts.timeoutMs,
-      invokeExts: [],
-      extDone: new Set(),
-      producedBytes: 0,
-      timedOut: false,
-    };
-    this.current = inv;
-    this.invokeCount++;
-    this.telemetry.emit('platform.start', {
-      requestId: inv.requestId,
-      version: this.opts.functionVersion,
-      tracing: { type: 'X-Amzn-Trace-Id', value: traceId },
-    });
-    const body = JSON.stringify(event === undefined ? {} : event);
-    const headers: Record<string, string | number> = {
-      'Content-Type': 'application/json',
-      'Content-Length': Buffer.byteLength(body),
-      'Lambda-Runtime-Aws-Request-Id': inv.requestId,
-      'Lambda-Runtime-Deadline-Ms': String(inv.deadlineMs),
-      'Lambda-Runtime-Invoked-Function-Arn': functionArn(this.opts),
-      'Lambda-Runtime-Trace-Id': traceId,
-    };
-    if (options.clientContext !== undefined) headers['Lambda-Runtime-Client-Context'] = asHeader(options.clientContext);
-    if (options.cognitoIdentity !== undefined) headers['Lambda-Runtime-Cognito-Identity'] = asHeader(options.cognitoIdentity);
-    poller.writeHead(200, headers);
-    poller.end(body);
-    for (const [id, ext] of this.extensions) {
-      if (!ext.info.events.includes('INVOKE')) continue;
-      inv.invokeExts.push(id);
-      ext.lastDelivered = inv.requestId;
-      this.deliverToExtension(ext, {
-        eventType: 'INVOKE',
-        deadlineMs: inv.deadlineMs,
-        requestId: inv.requestId,
-        invokedFunctionArn: functionArn(this.opts),
-        tracing: { type: 'X-Amzn-Trace-Id', value: traceId },
-      });
-    }
-    return inv;
   }
 
   /** Answers the extension's pending /event/next, or queues the event for its next poll. */
@@ -313,8 +293,4 @@ export class Environment {
 /** Rounds to microseconds, as the Telemetry API reports milliseconds with 3 decimals. */
 export function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
-}
-
-function asHeader(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
 }

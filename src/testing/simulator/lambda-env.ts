@@ -9,7 +9,7 @@ export function functionArn(o: ResolvedOptions): string {
 }
 
 /** A clean Lambda-like environment (the test runner's own variables are not inherited, except PATH). */
-export function lambdaEnv(o: ResolvedOptions, runtimeApi: string): Record<string, string> {
+export function lambdaEnv(o: ResolvedOptions, runtimeApi: string, logSocket?: string): Record<string, string> {
   const env: Record<string, string> = {
     // As Lambda's /var/lang/bin: the runtime's Node first, for wrappers and child processes.
     PATH: `${dirname(o.nodeBinary)}:${process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin'}`,
@@ -30,6 +30,9 @@ export function lambdaEnv(o: ResolvedOptions, runtimeApi: string): Record<string
     _HANDLER: o.handler,
   };
   if (o.maxConcurrency !== undefined) env.AWS_LAMBDA_MAX_CONCURRENCY = String(o.maxConcurrency);
+  if (o.managedInstances?.workerCount !== undefined) env.AWS_LAMBDA_NODEJS_WORKER_COUNT = String(o.managedInstances.workerCount);
+  // Multi-concurrent mode: the client connects here and writes its JSON log lines to the socket.
+  if (logSocket !== undefined) env._LAMBDA_TELEMETRY_LOG_FD_PROVIDER_SOCKET = logSocket;
   return { ...env, ...o.env };
 }
 

@@ -7,8 +7,10 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { InitializationType, SimulatorOptions } from './types.js';
 
 /** Options with every default applied. */
-export interface ResolvedOptions extends Required<Omit<SimulatorOptions, 'onFreeze' | 'maxConcurrency' | 'port' | 'env' | 'execWrapper'>> {
+export interface ResolvedOptions extends Required<Omit<SimulatorOptions, 'onFreeze' | 'maxConcurrency' | 'managedInstances' | 'port' | 'env' | 'execWrapper'>> {
   env: Record<string, string>;
+  /** Set in Managed Instances mode. */
+  managedInstances?: { maxConcurrency: number; workerCount?: number };
   /** Absolute path of the exec wrapper, when one is set. */
   execWrapper?: string;
   onFreeze?: SimulatorOptions['onFreeze'];
@@ -50,7 +52,9 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     env[k] = v;
   }
   if (options.onFreeze !== undefined && typeof options.onFreeze !== 'function') fail('onFreeze must be a function');
-  const maxConcurrency = options.maxConcurrency === undefined ? undefined : positiveInt('maxConcurrency', options.maxConcurrency, 1);
+  const managedInstances = resolveManaged(options);
+  const maxConcurrency = managedInstances?.maxConcurrency;
+  if (managedInstances && options.freeze === true) fail('freeze: true is not possible with Managed Instances (they are never frozen)');
   const port = positiveInt('port', options.port, 0, 0);
   if (port > 65535) fail(`port must be <= 65535, got ${port}`);
   const nodeBinary = resolveNodeBinary(options.nodeBinary, taskRoot);
@@ -63,18 +67,20 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     env,
     functionName: nonEmpty('functionName', options.functionName, 'test-function'),
     functionVersion: nonEmpty('functionVersion', options.functionVersion, '$LATEST'),
-    memorySizeMb: positiveInt('memorySizeMb', options.memorySizeMb, 128),
+    memorySizeMb: positiveInt('memorySizeMb', options.memorySizeMb, managedInstances ? 2048 : 128),
+    enforceMemory: options.enforceMemory ?? true,
     timeoutMs: positiveInt('timeoutMs', options.timeoutMs, 3000),
     region: nonEmpty('region', options.region, 'us-east-1'),
     accountId: nonEmpty('accountId', options.accountId, '123456789012'),
     initializationType,
-    freeze: options.freeze ?? true,
+    freeze: managedInstances ? false : (options.freeze ?? true),
     shutdownGraceMs: positiveInt('shutdownGraceMs', options.shutdownGraceMs, 500, 0),
     initTimeoutMs: positiveInt('initTimeoutMs', options.initTimeoutMs, 10_000),
     nodeBinary,
     ricPath,
     closeRegistrationEarly: options.closeRegistrationEarly ?? false,
     maxConcurrency,
+    ...(managedInstances ? { managedInstances } : {}),
     ...(execWrapper !== undefined ? { execWrapper } : {}),
     onFreeze: options.onFreeze,
     telemetryHost: nonEmpty('telemetryHost', options.telemetryHost, '127.0.0.1'),
@@ -173,4 +179,17 @@ function resolveExecWrapper(value: unknown): string | undefined {
     fail(`execWrapper ${value} is not an executable file`);
   }
   return value;
+}
+
+const DEFAULT_MAX_CONCURRENCY = 16;
+
+/** `managedInstances`, or its `maxConcurrency` shorthand; undefined when neither is set. */
+function resolveManaged(options: SimulatorOptions): ResolvedOptions['managedInstances'] {
+  const mi = options.managedInstances;
+  if (mi === undefined && options.maxConcurrency === undefined) return undefined;
+  if (mi !== undefined && (mi === null || typeof mi !== 'object')) fail('managedInstances must be an object');
+  const fallback = positiveInt('maxConcurrency', options.maxConcurrency, DEFAULT_MAX_CONCURRENCY);
+  const maxConcurrency = positiveInt('managedInstances.maxConcurrency', mi?.maxConcurrency, fallback);
+  const workerCount = mi?.workerCount === undefined ? undefined : positiveInt('managedInstances.workerCount', mi.workerCount, 1);
+  return { maxConcurrency, ...(workerCount !== undefined ? { workerCount } : {}) };
 }

@@ -1,6 +1,6 @@
 // Process control through signals and /proc: freeze like Lambda (SIGSTOP of the whole group),
 // verify the stop, read peak memory.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 const live = new Set<number>();
 let exitHookInstalled = false;
@@ -61,4 +61,42 @@ export function peakMemoryMb(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+const TREE_LIMIT = 256;
+
+function vmRssKb(pid: number): number {
+  try {
+    const kb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+    return Number.isFinite(kb) ? kb : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const text = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
+      if (text) for (const c of text.split(/\s+/)) out.push(Number(c));
+    }
+  } catch {
+    // gone, or no children file: count the process alone
+  }
+  return out;
+}
+
+/** Resident memory (VmRSS) of a process and its descendants in MB; undefined when it is gone. */
+export function rssTreeMb(pid: number): number | undefined {
+  const own = vmRssKb(pid);
+  if (own === 0) return undefined;
+  let kb = own;
+  const queue = childrenOf(pid);
+  for (let seen = 0; queue.length > 0 && seen < TREE_LIMIT; seen++) {
+    const child = queue.shift()!;
+    kb += vmRssKb(child);
+    queue.push(...childrenOf(child));
+  }
+  return kb / 1024;
 }

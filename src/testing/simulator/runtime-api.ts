@@ -49,8 +49,9 @@ function onNext(env: Environment, res: ServerResponse): void {
     env.telemetry.emit('platform.initRuntimeDone', { initializationType: env.opts.initializationType, phase: 'init', status: 'success' });
   }
   const inv = env.current;
-  if (inv && inv.endedAt === undefined && !inv.timedOut) {
-    if (!inv.outcome && env.opts.maxConcurrency === undefined) {
+  // Managed Instances: each worker thread keeps a /next pending while its invokes run.
+  if (inv && inv.endedAt === undefined && !inv.timedOut && env.opts.managedInstances === undefined) {
+    if (!inv.outcome) {
       sendError(res, 403, 'InvalidStateTransition', `/next called before invocation ${inv.requestId} was answered`);
       return;
     }
@@ -75,10 +76,10 @@ function markRuntimeDone(env: Environment, inv: InvokeState, at: number): void {
 
 /** Finds the invoke a response/error is for, or replies with Lambda's 4xx. */
 async function currentFor(env: Environment, id: string, req: IncomingMessage, res: ServerResponse): Promise<InvokeState | undefined> {
-  const inv = env.current;
-  if (inv && inv.requestId === id && !inv.outcome && !inv.timedOut) return inv;
+  const inv = env.inflight.get(id);
+  if (inv && !inv.outcome && !inv.timedOut) return inv;
   await readBody(req, 0).catch(() => undefined);
-  if (inv?.requestId === id || env.answered.has(id)) {
+  if (inv || env.answered.has(id)) {
     sendError(res, 403, 'InvalidStateTransition', `invocation ${id} was already answered`);
   } else {
     sendError(res, 400, 'InvalidRequestID', `unknown request id ${id}`);
@@ -90,8 +91,9 @@ function setOutcome(env: Environment, inv: InvokeState, outcome: InvokeState['ou
   inv.outcome = outcome;
   inv.responseEndAt = performance.now();
   env.rememberAnswered(inv.requestId);
-  // With several runtime workers (Managed Instances) another one is already polling.
-  if (env.opts.maxConcurrency !== undefined && env.runtimePollers.length > 0) markRuntimeDone(env, inv, inv.responseEndAt);
+  // Managed Instances: the worker threads poll /next independently of their invokes, so the
+  // runtime is done with an invoke once it answered it.
+  if (env.opts.managedInstances !== undefined) markRuntimeDone(env, inv, inv.responseEndAt);
   env.checkInvokeEnd();
   env.changed();
 }
@@ -104,7 +106,7 @@ async function onResponse(env: Environment, id: string, req: IncomingMessage, re
   inv.responseStartAt = performance.now();
   const read = await readBody(req, limit).catch(() => undefined);
   if (!read) return; // connection lost mid-body: the invoke stays unanswered
-  if (env.current !== inv || inv.outcome || inv.timedOut) {
+  if (!env.inflight.has(id) || inv.outcome || inv.timedOut) {
     sendError(res, 403, 'InvalidStateTransition', `invocation ${id} was already answered`);
     return;
   }
@@ -122,7 +124,8 @@ async function onResponse(env: Environment, id: string, req: IncomingMessage, re
   if (streaming && trailerType) {
     setOutcome(env, inv, { kind: 'error', error: streamedError(trailerType, read.trailers['lambda-runtime-function-error-body']) });
   } else {
-    setOutcome(env, inv, { kind: 'response', body: read.body.toString('utf8') });
+    const contentType = header(req, 'Content-Type');
+    setOutcome(env, inv, { kind: 'response', body: read.body.toString('utf8'), bytes: read.body, streamed: streaming, ...(contentType ? { contentType } : {}) });
   }
   sendJson(res, 202, { status: 'OK' });
 }
@@ -163,7 +166,7 @@ async function onError(env: Environment, id: string, req: IncomingMessage, res: 
   inv.responseStartAt = performance.now();
   const error = await readError(req, res);
   if (!error) return;
-  if (env.current !== inv || inv.outcome || inv.timedOut) {
+  if (!env.inflight.has(id) || inv.outcome || inv.timedOut) {
     sendError(res, 403, 'InvalidStateTransition', `invocation ${id} was already answered`);
     return;
   }

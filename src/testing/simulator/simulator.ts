@@ -1,10 +1,15 @@
 // LambdaSimulator: one Lambda function with one execution environment, run under the real
-// aws-lambda-ric. Invokes are queued one at a time; a timeout or crash resets the environment.
+// aws-lambda-ric. Invokes are queued one at a time (Managed Instances: up to maxConcurrency at
+// once); a timeout or crash resets the environment.
 import { performance } from 'node:perf_hooks';
-import { Environment, isoAt, round, type InvokeState } from './environment.js';
+import { Environment, round, type InvokeState } from './environment.js';
+import { handOver } from './hand-over.js';
 import { newRequestId } from './ids.js';
+import { startLogSocket, type LogSocket } from './log-socket.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
+import { abortError, emitReport, extensionOverhead, responseFields } from './reports.js';
 import { startApiServer, type ApiServer } from './server.js';
+import { Slots } from './slots.js';
 import type {
   ExtensionInfo,
   InitRecord,
@@ -46,7 +51,10 @@ export class LambdaSimulator {
   /** One record per spawned runtime process. */
   readonly inits: InitRecord[] = [];
   private env?: Environment;
+  private spawning?: Promise<Environment>;
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly running = new Set<Promise<unknown>>();
+  private readonly slots?: Slots;
   private closing?: Promise<void>;
 
   private constructor(
@@ -54,7 +62,10 @@ export class LambdaSimulator {
     private readonly api: ApiServer,
     /** Telemetry API subscriptions, emitted events and deliveries. */
     readonly telemetry: TelemetryLog,
-  ) {}
+    private readonly logSocket?: LogSocket,
+  ) {
+    if (opts.managedInstances) this.slots = new Slots(opts.managedInstances.maxConcurrency);
+  }
 
   /** Validates options, starts the API server, spawns the runtime and waits until init completed. */
   static async start(options: SimulatorOptions): Promise<LambdaSimulator> {
@@ -62,7 +73,8 @@ export class LambdaSimulator {
     const telemetry: TelemetryLog = { subscriptions: [], emitted: [], batches: [] };
     const holder: { sim?: LambdaSimulator } = {};
     const api = await startApiServer(opts.port, telemetry, () => holder.sim?.env);
-    const sim = new LambdaSimulator(opts, api, telemetry);
+    const logSocket = opts.managedInstances ? await startLogSocket((line) => holder.sim?.env?.functionLog(line)) : undefined;
+    const sim = new LambdaSimulator(opts, api, telemetry, logSocket);
     holder.sim = sim;
     try {
       await sim.spawnAndInit();
@@ -93,17 +105,35 @@ export class LambdaSimulator {
     return this.env?.state();
   }
 
-  /** Invokes the function once (queued behind earlier invokes). */
+  /**
+   * Invokes the function once (queued behind earlier invokes; in Managed Instances mode run
+   * concurrently up to `maxConcurrency`).
+   * @throws (rejects) when `event` cannot be serialized to JSON (circular, BigInt): nothing
+   * reaches the environment, and later invokes are unaffected.
+   */
   invoke(event?: unknown, options: InvokeOptions = {}): Promise<InvokeResult> {
     if (this.closing) return Promise.reject(new Error('LambdaSimulator: invoke() after close()'));
-    const run = this.queue.then(() => this.runInvoke(event, options));
+    let body: string;
+    try {
+      body = JSON.stringify(event === undefined ? {} : event);
+      if (typeof body !== 'string') throw new TypeError(`${typeof event} is not a JSON value`);
+    } catch (error) {
+      return Promise.reject(new TypeError(`LambdaSimulator.invoke: the event cannot be serialized to JSON: ${(error as Error).message}`, { cause: error }));
+    }
+    if (this.slots) {
+      const run = this.queue.then(() => this.slots!.run(() => this.runInvoke(body, options)));
+      this.running.add(run);
+      void run.catch(() => undefined).finally(() => this.running.delete(run));
+      return run;
+    }
+    const run = this.queue.then(() => this.runInvoke(body, options));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
   /** Ends the environment like Lambda: SIGTERM + grace when an extension is registered, else SIGKILL. */
   shutdown(): Promise<ShutdownResult> {
-    const run = this.queue.then(() => this.runShutdown());
+    const run = this.drained().then(() => this.runShutdown());
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -111,11 +141,18 @@ export class LambdaSimulator {
   /** Shuts down if needed and closes the server; idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await this.queue;
+      await this.drained();
       await this.runShutdown().catch(() => undefined);
       await this.api.close();
+      await this.logSocket?.close();
     })();
     return this.closing;
+  }
+
+  /** Resolves when every queued and running invoke settled. */
+  private async drained(): Promise<void> {
+    await this.queue;
+    await Promise.allSettled([...this.running]);
   }
 
   private addLog(line: string): void {
@@ -123,8 +160,15 @@ export class LambdaSimulator {
     if (this.logs.length > LOG_LIMIT) this.logs.splice(0, this.logs.length - LOG_LIMIT);
   }
 
+  /** The live environment, or a new one (one spawn shared by concurrent callers). */
+  private ensureEnv(): Promise<Environment> {
+    if (this.env && !this.env.dead) return Promise.resolve(this.env);
+    this.spawning ??= this.spawnAndInit().finally(() => (this.spawning = undefined));
+    return this.spawning;
+  }
+
   private async spawnAndInit(): Promise<Environment> {
-    const env = new Environment(this.opts, this.api.address, this.telemetry, (line) => this.addLog(line));
+    const env = new Environment(this.opts, this.api.address, this.telemetry, (line) => this.addLog(line), this.logSocket?.path);
     this.env = env;
     this.inits.push(env.init);
     await env.waitFor(() => env.initDoneAt !== undefined || env.initError !== undefined || env.dead, this.opts.initTimeoutMs);
@@ -134,7 +178,9 @@ export class LambdaSimulator {
       error = env.initError;
     } else if (env.dead) {
       const how = env.exit?.signal ? `signal ${env.exit.signal}` : `exit code ${env.exit?.code ?? 'unknown'}`;
-      error = { errorType: 'Runtime.ExitError', errorMessage: `runtime process exited during init (${how})` };
+      error = env.outOfMemory
+        ? { errorType: 'Runtime.OutOfMemory', errorMessage: `runtime process exceeded memorySizeMb ${this.opts.memorySizeMb} during init (${how})` }
+        : { errorType: 'Runtime.ExitError', errorMessage: `runtime process exited during init (${how})` };
     } else {
       const waiting = [...env.extensions.values()].filter((e) => !e.polledOnce).map((e) => e.info.name);
       const what = env.runtimeFirstNextAt === undefined ? 'the runtime never called /next' : `extensions never polled /event/next: ${waiting.join(', ')}`;
@@ -144,44 +190,52 @@ export class LambdaSimulator {
     throw new LambdaSimulatorError(error, this.logs.slice(-20));
   }
 
-  private async runInvoke(event: unknown, options: InvokeOptions): Promise<InvokeResult> {
+
+  private async runInvoke(body: string, options: InvokeOptions): Promise<InvokeResult> {
     if (this.closing) throw new Error('LambdaSimulator: invoke() after close()');
-    let env = this.env;
-    if (!env || env.dead) {
-      try {
-        env = await this.spawnAndInit();
-      } catch (error) {
-        if (!(error instanceof LambdaSimulatorError)) throw error;
-        return { requestId: newRequestId(), status: 'failure', error: error.lambdaError, coldStart: true, latencyMs: 0, billedDurationMs: 0, frozen: false };
-      }
+    let env: Environment;
+    try {
+      env = await this.ensureEnv();
+    } catch (error) {
+      if (!(error instanceof LambdaSimulatorError)) throw error;
+      return { requestId: newRequestId(), status: 'failure', error: error.lambdaError, coldStart: true, latencyMs: 0, billedDurationMs: 0, frozen: false };
     }
-    env.thaw();
-    await env.telemetry.flush(THAW_DELIVERY_MS); // the previous invoke's report reaches listeners before the next event
-    const coldStart = env.invokeCount === 0;
-    const initDurationMs = coldStart && env.initDoneAt !== undefined ? round(env.initDoneAt - env.spawnedAt) : undefined;
-    const inv = await env.handOver(event, options);
+    const managed = this.opts.managedInstances !== undefined;
+    if (!managed) {
+      env.thaw();
+      await env.telemetry.flush(THAW_DELIVERY_MS); // the previous invoke's report reaches listeners before the next event
+    }
+    const inv = await handOver(env, body, options);
     if (!inv) {
       const error = { errorType: 'Runtime.Unavailable', errorMessage: 'the runtime was not polling /next' };
-      await env.kill();
-      return { requestId: newRequestId(), status: 'failure', error, coldStart, latencyMs: 0, billedDurationMs: 0, frozen: false };
+      if (!managed) await env.kill();
+      return { requestId: newRequestId(), status: 'failure', error, coldStart: env.invokeCount === 0, latencyMs: 0, billedDurationMs: 0, frozen: false };
     }
-    const e = env;
+    try {
+      return await this.awaitEnd(env, inv);
+    } finally {
+      env.inflight.delete(inv.requestId);
+    }
+  }
+
+  private async awaitEnd(env: Environment, inv: InvokeState): Promise<InvokeResult> {
+    const initDurationMs = inv.coldStart && env.initDoneAt !== undefined ? round(env.initDoneAt - env.spawnedAt) : undefined;
     const remaining = this.opts.timeoutMs - (performance.now() - inv.handedAt);
-    await e.waitFor(() => inv.endedAt !== undefined || e.dead, remaining);
-    const base = { requestId: inv.requestId, coldStart, ...(initDurationMs !== undefined ? { initDurationMs } : {}) };
-    if (inv.endedAt === undefined) return this.abortInvoke(e, inv, base);
+    await env.waitFor(() => inv.endedAt !== undefined || env.dead, remaining);
+    const base = { requestId: inv.requestId, coldStart: inv.coldStart, ...(initDurationMs !== undefined ? { initDurationMs } : {}) };
+    if (inv.endedAt === undefined) return this.abortInvoke(env, inv, base);
 
     const billedDurationMs = Math.ceil(inv.endedAt - inv.handedAt);
     const overhead = extensionOverhead(inv);
     const outcome = inv.outcome!;
     const status = outcome.kind === 'response' ? 'success' : 'error';
-    const frozen = this.opts.freeze ? await e.freeze() : false;
-    this.emitReport(e, inv, status, outcome.kind === 'error' ? outcome.error.errorType : undefined, coldStart);
-    if (frozen && this.opts.onFreeze) await this.opts.onFreeze({ requestId: inv.requestId, pid: e.pid });
+    const frozen = this.opts.freeze ? await env.freeze() : false;
+    emitReport(env, inv, status, outcome.kind === 'error' ? outcome.error.errorType : undefined);
+    if (frozen && this.opts.onFreeze) await this.opts.onFreeze({ requestId: inv.requestId, pid: env.pid });
     return {
       ...base,
       status,
-      ...(outcome.kind === 'response' ? { response: parseResponse(outcome.body) } : { error: outcome.error }),
+      ...(outcome.kind === 'response' ? responseFields(outcome) : { error: outcome.error }),
       latencyMs: round((inv.responseEndAt ?? inv.endedAt) - inv.handedAt),
       billedDurationMs,
       frozen,
@@ -194,55 +248,23 @@ export class LambdaSimulator {
     const timedOut = !env.dead;
     inv.timedOut = timedOut;
     const now = performance.now();
-    let error: InvokeError;
-    if (timedOut) {
-      error = { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${inv.requestId} Error: Task timed out after ${(this.opts.timeoutMs / 1000).toFixed(2)} seconds` };
-    } else {
-      const how = env.exit?.signal ? `signal: ${env.exit.signal}` : `exit status ${env.exit?.code ?? 'unknown'}`;
-      error = { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${inv.requestId} Error: Runtime exited with error: ${how}` };
-    }
-    const status = timedOut ? 'timeout' : 'failure';
+    const { status, error } = abortError(env, inv, this.opts.timeoutMs);
     if (inv.runtimeDoneAt === undefined) env.emitRuntimeDone(inv, status, error.errorType);
     inv.endedAt = now;
-    this.emitReport(env, inv, status, error.errorType, base.coldStart);
-    if (timedOut) await env.kill(); // real Lambda resets the environment at the deadline
+    env.rememberAnswered(inv.requestId); // a late answer (Managed Instances run on) gets 403
+    emitReport(env, inv, status, error.errorType);
+    // Real Lambda resets the environment at the deadline; Managed Instances keep serving the others.
+    if (timedOut && !this.opts.managedInstances) await env.kill();
     const outcome = inv.outcome;
     return {
       ...base,
       status,
-      ...(outcome?.kind === 'response' ? { response: parseResponse(outcome.body) } : {}),
+      ...(outcome?.kind === 'response' ? responseFields(outcome) : {}),
       error,
       latencyMs: round((inv.responseEndAt ?? now) - inv.handedAt),
       billedDurationMs: Math.ceil(now - inv.handedAt),
       frozen: false,
     };
-  }
-
-  private emitReport(env: Environment, inv: InvokeState, status: string, errorType: string | undefined, coldStart: boolean): void {
-    const ended = inv.endedAt ?? performance.now();
-    const durationMs = round(ended - inv.handedAt);
-    const metrics: Record<string, number> = {
-      durationMs,
-      billedDurationMs: Math.ceil(durationMs),
-      memorySizeMB: this.opts.memorySizeMb,
-      maxMemoryUsedMB: env.peakMemoryMb() ?? 0,
-    };
-    if (coldStart && this.opts.initializationType === 'on-demand' && env.initDoneAt !== undefined) {
-      metrics.initDurationMs = round(env.initDoneAt - env.spawnedAt);
-    }
-    const spans: object[] = [];
-    const overhead = extensionOverhead(inv);
-    if (overhead > 0 && inv.runtimeDoneAt !== undefined) {
-      spans.push({ name: 'extensionOverhead', start: isoAt(inv.runtimeDoneAt), durationMs: round(overhead) });
-    }
-    env.telemetry.emit('platform.report', {
-      requestId: inv.requestId,
-      status,
-      ...(errorType ? { errorType } : {}),
-      metrics,
-      ...(spans.length > 0 ? { spans } : {}),
-      tracing: { type: 'X-Amzn-Trace-Id', value: inv.traceId },
-    });
   }
 
   private async runShutdown(): Promise<ShutdownResult> {
@@ -272,19 +294,5 @@ export class LambdaSimulator {
       exitedWithinGrace,
       durationMs: round(performance.now() - started),
     };
-  }
-}
-
-/** Time an extension held the invoke after the runtime was back on /next (0 when none did). */
-function extensionOverhead(inv: InvokeState): number {
-  if (inv.runtimeDoneAt === undefined || inv.lastExtDoneAt === undefined || inv.lastExtDoneAt <= inv.runtimeDoneAt) return 0;
-  return (inv.endedAt ?? inv.lastExtDoneAt) - inv.runtimeDoneAt;
-}
-
-function parseResponse(body: string): unknown {
-  try {
-    return JSON.parse(body) as unknown;
-  } catch {
-    return body;
   }
 }

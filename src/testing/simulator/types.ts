@@ -15,8 +15,15 @@ export interface SimulatorOptions {
   functionName?: string;
   /** Default `$LATEST`. */
   functionVersion?: string;
-  /** Default 128. */
+  /** Default 128 (2048 with `managedInstances`). Enforced unless `enforceMemory: false`. */
   memorySizeMb?: number;
+  /**
+   * Kill the runtime process (group) when the resident memory of the process and its children
+   * exceeds `memorySizeMb`, as Lambda does (checked every 25 ms while it runs): the invoke ends
+   * with status `error` and `Runtime.OutOfMemory`, and the next invoke is a cold start.
+   * Default true.
+   */
+  enforceMemory?: boolean;
   /** Function timeout; default 3000 ms. */
   timeoutMs?: number;
   /** Default `us-east-1`. */
@@ -37,8 +44,10 @@ export interface SimulatorOptions {
   ricPath?: string;
   /** Extensions API refuses every registration with 403 `Extension.RegistrationClosed`. */
   closeRegistrationEarly?: boolean;
-  /** Sets `AWS_LAMBDA_MAX_CONCURRENCY` (Lambda Managed Instances): extensions may not register for INVOKE. */
+  /** Shorthand for `managedInstances: { maxConcurrency }`. */
   maxConcurrency?: number;
+  /** Run as Lambda Managed Instances: many invokes at once in one environment, never frozen. */
+  managedInstances?: ManagedInstancesOptions;
   /** Called (and awaited) while the process is frozen after an invoke. */
   onFreeze?: (info: FreezeInfo) => void | Promise<void>;
   /** Address that `sandbox.localdomain` maps to for Telemetry API deliveries; default `127.0.0.1`. */
@@ -64,6 +73,37 @@ export interface SimulatorOptions {
    * ```
    */
   execWrapper?: string;
+}
+
+/**
+ * Lambda Managed Instances mode. The runtime client runs in its multi-concurrent mode
+ * (`AWS_LAMBDA_MAX_CONCURRENCY` set): its main thread starts `workerCount` worker threads, each
+ * loads the handler module and keeps one `/next` pending, and runs the events it gets concurrently.
+ * The simulator then:
+ * - dispatches concurrent {@link LambdaSimulator.invoke} calls at once, up to `maxConcurrency`
+ *   (later ones wait in a queue); each resolves with its own result, and every invoke still gets
+ *   its `platform.start` / `platform.runtimeDone` / `platform.report` events;
+ * - never freezes the process (`freeze: true` is refused);
+ * - refuses extension registration for `INVOKE` (403 `Extension.InvalidEventType`), accepts
+ *   `events: []`; an extension registered that way still makes shutdown send SIGTERM (then
+ *   SIGKILL after `shutdownGraceMs`);
+ * - serves the log socket the client connects to (`_LAMBDA_TELEMETRY_LOG_FD_PROVIDER_SOCKET`):
+ *   the JSON log lines of the worker threads land in {@link LambdaSimulator.logs} and in the
+ *   Telemetry API `function` stream;
+ * - on a timeout, reports that invoke as timed out without resetting the environment (the
+ *   other invokes keep running); a crash fails every invoke in flight.
+ *
+ * @example
+ * ```ts
+ * const sim = await LambdaSimulator.start({ taskRoot, handler: 'index.handler', managedInstances: { maxConcurrency: 64, workerCount: 4 } });
+ * const results = await Promise.all(Array.from({ length: 64 }, (_, i) => sim.invoke({ i })));
+ * ```
+ */
+export interface ManagedInstancesOptions {
+  /** Invokes in flight at once (`AWS_LAMBDA_MAX_CONCURRENCY`); default 16. */
+  maxConcurrency?: number;
+  /** Runtime worker threads (`AWS_LAMBDA_NODEJS_WORKER_COUNT`); default: the client's own (8 × CPUs). */
+  workerCount?: number;
 }
 
 /** Passed to {@link SimulatorOptions.onFreeze}. */
@@ -96,8 +136,14 @@ export interface InvokeError {
 export interface InvokeResult {
   requestId: string;
   status: InvokeStatus;
-  /** The response body, JSON-parsed when it is valid JSON, else the raw string. */
+  /**
+   * The response body, JSON-parsed when it is valid JSON, else the raw string. A streamed
+   * response written through `awslambda.HttpResponseStream.from()` is decoded into
+   * {@link HttpStreamResponse} `{ statusCode, headers, cookies, body }`.
+   */
   response?: unknown;
+  /** Set when the response was streamed (`awslambda.streamifyResponse`): its raw bytes and content type. */
+  stream?: StreamedResponse;
   error?: InvokeError;
   /** First invoke of this process. */
   coldStart: boolean;
@@ -111,6 +157,28 @@ export interface InvokeResult {
   frozen: boolean;
   /** Time an extension held the invoke after the runtime was done. */
   extensionOverheadMs?: number;
+}
+
+/** A streamed response as the runtime sent it. */
+export interface StreamedResponse {
+  /** The bytes as sent (for an HTTP integration stream: JSON prelude, 8 NUL bytes, body). */
+  raw: Uint8Array;
+  /** The stream's content type (`application/vnd.awslambda.http-integration-response` for `HttpResponseStream`). */
+  contentType?: string;
+  /** The decoded HTTP integration response, when the stream carried a prelude. */
+  http?: HttpStreamResponse;
+}
+
+/** A streamed HTTP integration response (what a function URL would answer). */
+export interface HttpStreamResponse {
+  /** From the prelude; 200 when it has none, as function URLs do. */
+  statusCode: number;
+  headers: Record<string, string>;
+  cookies: string[];
+  /** The body after the delimiter, as UTF-8 text (binary bodies: use `bodyBytes`). */
+  body: string;
+  /** The body bytes after the delimiter. */
+  bodyBytes: Uint8Array;
 }
 
 /** What {@link LambdaSimulator.shutdown} resolves with. */
