@@ -85,11 +85,15 @@ export interface ListenerStats {
   events: number;
   /** Events of types we do not handle. */
   unknown: number;
-  /** Events with wrong field types. */
+  /** Events with wrong field types or impossible values. */
   invalid: number;
+  /** Of `invalid`: well-typed events with a value Lambda cannot produce (e.g. a 1e9 ms duration). */
+  outOfRange: number;
   /** Known event types we do not use. */
   unused: number;
-  /** Requests refused, by HTTP status. */
+  /** Connections closed to make room for newer ones (at the connection cap). */
+  evicted: number;
+  /** Requests refused, by HTTP status (404: not the subscription path). */
   rejected: Record<string, number>;
 }
 

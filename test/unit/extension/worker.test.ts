@@ -103,7 +103,7 @@ describe('extension worker', () => {
     await fake.waitForNextCalls(2, 1000);
   });
 
-  it('subscribes to the Telemetry API with explicit buffering and the real listener port', async () => {
+  it('subscribes to the Telemetry API with explicit buffering, the real listener port and a secret path', async () => {
     const { fake, bridge } = await setup({}, { telemetry });
     expect(bridge.subscribed).toBe(true);
     expect(bridge.telemetryPort).toBeGreaterThan(0);
@@ -112,9 +112,15 @@ describe('extension worker', () => {
         schemaVersion: '2022-12-13',
         types: ['platform'],
         buffering: { maxItems: 1000, maxBytes: 262_144, timeoutMs: 25 },
-        destination: { protocol: 'HTTP', URI: `http://127.0.0.1:${bridge.telemetryPort}/` },
+        destination: { protocol: 'HTTP', URI: expect.stringMatching(new RegExp(`^http://127\\.0\\.0\\.1:${bridge.telemetryPort}/telemetry/[0-9a-f]{32}$`)) },
       },
     ]);
+    // Anything but that path is answered 404 and delivers nothing.
+    const uri = new URL((fake.subscriptions[0] as { destination: { URI: string } }).destination.URI);
+    const res = await fetch(`http://127.0.0.1:${bridge.telemetryPort}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' });
+    expect(res.status).toBe(404);
+    const ok = await fetch(uri, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' });
+    expect(ok.status).toBe(200);
   });
 
   it('relays validated events to the main thread and resolves report waiters', async () => {
