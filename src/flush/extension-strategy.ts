@@ -51,7 +51,7 @@ export function chooseExtensionStrategy(options: ResolvedOptions): FlushStrategy
   });
   const observe = (end: InvokeEnd): void => {
     bridge.lastInvokeId = end.requestId;
-    currentPlatform()?.invocationEnded(end.spanContext);
+    currentPlatform()?.invocationEnded(end.spanContext, end.requestId);
   };
   installLastReportWait(bridge);
   // Holds invokes only once registered for INVOKE; before (or without) that, it flushes before

@@ -67,6 +67,7 @@ function readBody(ctx: RequestContext, req: IncomingMessage, res: ServerResponse
     if (ctx.inFlightBytes + bytes - reserved > ctx.maxInFlightBytes) return false;
     ctx.inFlightBytes += bytes - reserved;
     reserved = bytes;
+    if (ctx.inFlightBytes > ctx.stats.peakInFlightBytes) ctx.stats.peakInFlightBytes = ctx.inFlightBytes;
     return true;
   };
   const chunks: Buffer[] = [];

@@ -91,6 +91,8 @@ export interface ListenerStats {
   outOfRange: number;
   /** Known event types we do not use. */
   unused: number;
+  /** Most body bytes held at once, across requests (bounded by the in-flight budget). */
+  peakInFlightBytes: number;
   /** Connections closed to make room for newer ones (at the connection cap). */
   evicted: number;
   /** Requests refused, by HTTP status (404: not the subscription path). */

@@ -55,7 +55,7 @@ export function randomTelemetryPath(): string {
 
 /** Empty listener counters. */
 export function emptyListenerStats(): ListenerStats {
-  return { batches: 0, events: 0, unknown: 0, invalid: 0, outOfRange: 0, unused: 0, evicted: 0, rejected: {} };
+  return { batches: 0, events: 0, unknown: 0, invalid: 0, outOfRange: 0, unused: 0, peakInFlightBytes: 0, evicted: 0, rejected: {} };
 }
 
 function createListenerServer(ctx: RequestContext, maxConnections: number): Server {

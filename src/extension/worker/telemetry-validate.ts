@@ -19,7 +19,8 @@ export interface BatchResult {
  * reach a histogram), every string to a length: `ms` a duration (an invoke lasts at most
  * 15 min; init and extension phases are shorter), `memMb` a memory size (128..10240 MB),
  * `usedMb` memory used, `bytes` a response size (streamed responses go up to 200 MiB),
- * `id` a request id, `string` any other short text.
+ * `id` a request id (a longer one is refused), `string` any other text (cut to
+ * {@link MAX_STRING_CHARS}: a long error type must not cost the invoke its count).
  */
 type Kind = 'string' | 'id' | 'ms' | 'memMb' | 'usedMb' | 'bytes' | 'object' | 'array';
 /** Field name → kind; a `?` suffix on the name makes it optional. */
@@ -35,7 +36,7 @@ export const MEMORY_MB = [128, 10_240] as const;
 export const MAX_PRODUCED_BYTES = 256 * 1024 * 1024;
 /** Longest request id kept (Lambda's are 36-character UUIDs). */
 export const MAX_ID_CHARS = 128;
-/** Longest other string field kept (types, statuses, versions, error types). */
+/** Longest other string field kept (statuses, versions, error types); longer ones are cut. */
 export const MAX_STRING_CHARS = 256;
 
 const RANGES: Record<'ms' | 'memMb' | 'usedMb' | 'bytes', readonly [number, number]> = {
@@ -112,7 +113,7 @@ function check(value: unknown, kind: Kind): Refusal | undefined {
     case 'string':
     case 'id':
       if (typeof value !== 'string') return 'type';
-      return value.length <= (kind === 'id' ? MAX_ID_CHARS : MAX_STRING_CHARS) ? undefined : 'range';
+      return kind === 'string' || value.length <= MAX_ID_CHARS ? undefined : 'range';
     case 'object':
       return isObject(value) ? undefined : 'type';
     case 'array':
@@ -137,7 +138,8 @@ function pick(value: unknown, shape: Shape): Record<string, unknown> | Refusal {
       if (optional) continue;
       return 'type';
     }
-    const picked = typeof kind === 'object' ? pick(v, kind) : (check(v, kind) ?? v);
+    let picked = typeof kind === 'object' ? pick(v, kind) : (check(v, kind) ?? v);
+    if (kind === 'string') picked = (picked as string).slice(0, MAX_STRING_CHARS);
     if (picked === 'type' || picked === 'range') return picked;
     out[name] = picked;
   }
