@@ -19,7 +19,7 @@ export interface TelemetryOptions {
    * the test kit's simulator, which maps it to 127.0.0.1) the listener binds to 127.0.0.1.
    */
   host?: string;
-  /** Listener port; 0 picks a free one. Default 4243 (env `OTEL_LAMBDA_TELEMETRY_PORT`). */
+  /** Listener port. Default 0: a free port, chosen at start (env `OTEL_LAMBDA_TELEMETRY_PORT`). */
   port?: number;
   /** Buffering sent to the Telemetry API. Defaults 1000 items, 262144 bytes, 25 ms. */
   buffering?: { maxItems?: number; maxBytes?: number; timeoutMs?: number };

@@ -112,7 +112,11 @@ async function boot(config: WorkerConfig): Promise<void> {
   );
   const [refused, bound] = await Promise.all([registering, t ? bindListener(t) : undefined]);
   if (t && bound && !bound.listener) {
-    post({ type: 'warn', message: `Telemetry API listener could not listen on ${t.host}:${t.port}: ${message(bound.error)}` });
+    post({
+      type: 'warn',
+      once: 'telemetry-listener',
+      message: `Telemetry API listener could not listen on ${t.host}:${t.port}: ${message(bound.error)}; no platform metrics in this environment`,
+    });
   }
   listener = bound?.listener;
   if (refused) {
@@ -134,7 +138,7 @@ async function boot(config: WorkerConfig): Promise<void> {
       await api.subscribe(t.types, t.buffering, `http://${t.host}:${listener.port}${listener.path}`);
       subscribed = true;
     } catch (err) {
-      post({ type: 'warn', message: `Telemetry API subscription refused: ${message(err)}` });
+      post({ type: 'warn', once: 'telemetry-subscription', message: `Telemetry API subscription refused: ${message(err)}; no platform metrics in this environment` });
       await listener.close();
       listener = undefined;
     }

@@ -103,5 +103,9 @@ export interface ListenerStats {
 export type FromWorker =
   | { type: 'ready'; registered: boolean; invoke: boolean; telemetryPort?: number; subscribed: boolean; error?: string }
   | { type: 'telemetry'; events: TelemetryEvent[] }
-  | { type: 'warn'; message: string }
+  /**
+   * A warning. With `once`: a problem the user must see in the first run without a diag logger
+   * (the listener could not start, the subscription was refused): print it once under that key.
+   */
+  | { type: 'warn'; message: string; once?: 'telemetry-listener' | 'telemetry-subscription' }
   | { type: 'stats'; stats: ListenerStats; gateTimeouts: number };

@@ -10,7 +10,7 @@ describe('resolveExtensionOptions', () => {
       gateMarginMs: 50,
       telemetry: {
         host: 'sandbox.localdomain',
-        port: 4243,
+        port: 0,
         buffering: { maxItems: 1000, maxBytes: 262_144, timeoutMs: 25 },
         forwardLogs: false,
         bodyTimeoutMs: 5000,
@@ -27,8 +27,9 @@ describe('resolveExtensionOptions', () => {
   });
 
   it('ignores an unusable env port with the default', () => {
-    expect(resolveExtensionOptions(undefined, { OTEL_LAMBDA_TELEMETRY_PORT: '9001' }).telemetry?.port).toBe(4243);
-    expect(resolveExtensionOptions(undefined, { OTEL_LAMBDA_TELEMETRY_PORT: 'abc' }).telemetry?.port).toBe(4243);
+    expect(resolveExtensionOptions(undefined, { OTEL_LAMBDA_TELEMETRY_PORT: '9001' }).telemetry?.port).toBe(0);
+    expect(resolveExtensionOptions(undefined, { OTEL_LAMBDA_TELEMETRY_PORT: 'abc' }).telemetry?.port).toBe(0);
+    expect(resolveExtensionOptions(undefined, { OTEL_LAMBDA_TELEMETRY_PORT: '4243' }).telemetry?.port).toBe(4243);
   });
 
   it('clamps buffering to the Telemetry API limits', () => {
