@@ -28,6 +28,7 @@ async function run(mode) {
       OTEL_EXPORTER_OTLP_ENDPOINT: rx.url,
       OTEL_LAMBDA_FLUSH_MODE: mode,
       ...(mode === 'sync' ? {} : { OTEL_LAMBDA_EXTENSION: 'true' }),
+      ...(process.env.OLF_EXP_YOUNG ? { OLF_EXP_YOUNG: process.env.OLF_EXP_YOUNG, OLF_EXP_OLD: process.env.OLF_EXP_OLD ?? '' } : {}),
       NODE_OPTIONS: `${process.env.BENCH_LAMBDA_HEAP === '0' ? '' : lambdaHeapFlags(MEMORY_MB)} --expose-gc`,
     },
     onFreeze: ({ pid }) => {
@@ -42,6 +43,7 @@ async function run(mode) {
   }
   count = 0;
   const probe = await sim.invoke({ gc: true });
+  const where = await sim.invoke({ mem: true });
   await sim.close();
   await rx.close();
   return {
@@ -52,6 +54,7 @@ async function run(mode) {
     seconds: Math.round((Date.now() - started) / 1000),
     rssMiB: rss,
     mainHeapAfterGcMiB: Math.round((probe.response?.heapUsed ?? NaN) / 1048576),
+    where: where.response,
   };
 }
 

@@ -120,7 +120,27 @@ describe('Telemetry API listener', () => {
       () => JSON.stringify(Array.from({ length: rand(50) }, () => ({ time: '2026-01-01T00:00:00Z', type: 'platform.runtimeDone', record: { requestId: 'r', status: 'success', spans: 'no' } }))),
       () => JSON.stringify([{ time: '2026-01-01T00:00:00Z', type: 'platform.report', record: { requestId: 'x', status: 'success', metrics: { durationMs: -1, billedDurationMs: 1, memorySizeMB: 1, maxMemoryUsedMB: 1 } } }]),
       () => 'null',
+      // Values Lambda cannot produce: well-typed, out of range (counted in outOfRange).
+      () =>
+        JSON.stringify([
+          {
+            time: '2026-01-01T00:00:00Z',
+            type: 'platform.report',
+            record: { requestId: 'x', status: 'success', metrics: { durationMs: 1, billedDurationMs: 1e9 * (1 + rand(9)), memorySizeMB: 128, maxMemoryUsedMB: 1 } },
+          },
+          { time: '2026-01-01T00:00:00Z', type: 'platform.runtimeDone', record: { requestId: 'r'.repeat(200 + rand(1000)), status: 'success' } },
+        ]),
     ];
+    // Paths: the token, near misses, and noise. Only the token is read.
+    const paths = [
+      () => l.path,
+      () => '/',
+      () => `${l.path.slice(0, -1)}${'0123456789abcdef'[rand(16)]}`,
+      () => `${l.path}/${rand(10)}`,
+      () => `/telemetry/${Array.from({ length: 32 }, () => '0123456789abcdef'[rand(16)]).join('')}`,
+      () => `/${String.fromCharCode(...Array.from({ length: rand(40) }, () => 33 + rand(90)))}`,
+    ];
+    let wrongPath = 0;
     const total = 10_000;
     const heapBefore = process.memoryUsage().heapUsed;
     let sent = 0;
@@ -129,9 +149,11 @@ describe('Telemetry API listener', () => {
       while (sent < total) {
         sent++;
         const body = generators[rand(generators.length)]!();
-        const status = await send(l, { contentType: 'application/json', body, agent });
+        const path = rand(3) === 0 ? paths[rand(paths.length)]!() : l.path;
+        if (path !== l.path) wrongPath++;
+        const status = await send(l, { contentType: 'application/json', body, agent, path });
         if (status !== 200) non200++;
-        expect(status === 200 || status === 400).toBe(true);
+        expect(status === 200 || status === 400 || (status === 404 && path !== l.path), `${status} ${path}`).toBe(true);
       }
     };
     await Promise.all(Array.from({ length: 16 }, workerLoop));
@@ -143,6 +165,11 @@ describe('Telemetry API listener', () => {
     expect(got.filter((e) => e.type === 'platform.report').every((e) => (e.record as { requestId: unknown }).requestId === 'v')).toBe(true);
     const rejected = Object.values(l.stats.rejected).reduce((a, b) => a + b, 0);
     expect(l.stats.batches + rejected).toBe(total);
+    expect(l.stats.rejected['404']).toBe(wrongPath);
+    expect(l.stats.outOfRange).toBeGreaterThan(0);
+    // No out-of-range value got through.
+    const reports = got.filter((e) => e.type === 'platform.report').map((e) => e.record as { metrics: { billedDurationMs: number } });
+    expect(reports.every((r) => r.metrics.billedDurationMs <= 16 * 60 * 1000)).toBe(true);
     got.length = 0;
     const eventsBefore = l.stats.events;
     expect(await send(l, { contentType: 'application/json', body: valid })).toBe(200);
@@ -151,5 +178,5 @@ describe('Telemetry API listener', () => {
     global.gc?.();
     // Generous: the listener keeps no per-request state, so the heap must not grow with the run.
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(64 * 1024 * 1024);
-  }, 120_000);
+  }, 300_000);
 });
