@@ -28,7 +28,6 @@ async function run(mode) {
       OTEL_EXPORTER_OTLP_ENDPOINT: rx.url,
       OTEL_LAMBDA_FLUSH_MODE: mode,
       ...(mode === 'sync' ? {} : { OTEL_LAMBDA_EXTENSION: 'true' }),
-      ...(process.env.OLF_EXP_YOUNG ? { OLF_EXP_YOUNG: process.env.OLF_EXP_YOUNG, OLF_EXP_OLD: process.env.OLF_EXP_OLD ?? '' } : {}),
       NODE_OPTIONS: `${process.env.BENCH_LAMBDA_HEAP === '0' ? '' : lambdaHeapFlags(MEMORY_MB)} --expose-gc`,
     },
     onFreeze: ({ pid }) => {

@@ -11,6 +11,7 @@ import {
   SLOT_TELEMETRY_PORT,
   STATE_BOOTING,
   STATE_REGISTERED,
+  WORKER_RESOURCE_LIMITS,
   type FromWorker,
   type ListenerStats,
   type TelemetryEvent,
@@ -79,6 +80,7 @@ export class ExtensionBridge {
       execArgv: [],
       stdout: false,
       stderr: false,
+      resourceLimits: WORKER_RESOURCE_LIMITS,
     });
     this.worker.unref();
     this.worker.on('message', (m: FromWorker) => this.receive(m));

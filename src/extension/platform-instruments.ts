@@ -32,10 +32,10 @@ const PRODUCED_BUCKETS = [1024, 16 * 1024, 256 * 1024, MIB, 6 * MIB, 20 * MIB];
  * 128 characters (the rest: `_OTHER`).
  *
  * Only invokes this process handled count, each once: a `platform.runtimeDone` or
- * `platform.report` whose request id the lifecycle did not report through
- * {@link PlatformTelemetry.invocationEnded} (or whose report was already counted) is dropped
- * and counted in {@link PlatformTelemetry.dropped}. Lambda's own reports always qualify: an
- * invoke ends in this process before Lambda writes its report.
+ * `platform.report` for a request id this process did not handle (or whose report was already
+ * counted) is dropped. Lambda's own reports always qualify: an invoke ends in this process
+ * before Lambda writes its report. Values Lambda cannot produce (a duration over 16 min, a
+ * memory size outside 128..10240 MB, ...) are dropped by the listener.
  */
 export const PLATFORM_METRICS = [
   'faas.invocations',

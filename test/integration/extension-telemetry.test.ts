@@ -81,7 +81,7 @@ describe('extension: Telemetry API → metrics', () => {
 });
 
 describe('extension: the Telemetry API listener inside the function process', () => {
-  it('fuzz: 10,000 malformed deliveries; the process stays alive, memory bounded, a valid batch afterwards still counts', async () => {
+  it('fuzz: 10,000 malformed or made-up deliveries (wrong paths too); the process stays alive, memory bounded, only real invokes count', async () => {
     const { Agent, request } = await import('node:http');
     const { readFileSync } = await import('node:fs');
     const rx = await OtlpReceiver.start();

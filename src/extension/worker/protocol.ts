@@ -12,6 +12,15 @@ export const SLOT_REFUSED_STATUS = 3;
 /** Number of Int32 slots. */
 export const SLOT_COUNT = 4;
 
+/**
+ * V8 heap bounds of the worker. Without them it takes the process's flags (Lambda sizes those
+ * for the main thread: a 6 MB semi-space and 115 MB old space at 128 MB) or, outside Lambda,
+ * V8's defaults for the machine. The worker's live data is small and bounded (the listener's
+ * bytes in flight are capped at two deliveries), so a small young generation costs a few more
+ * scavenges, and the old-space cap is far above what it can hold.
+ */
+export const WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 3, maxOldGenerationSizeMb: 64 } as const;
+
 /** SLOT_STATE values. */
 export const STATE_BOOTING = 0;
 export const STATE_REGISTERED = 1;
