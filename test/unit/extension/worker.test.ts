@@ -123,6 +123,24 @@ describe('extension worker', () => {
     expect(ok.status).toBe(200);
   });
 
+  it('listens on an explicit port when one is given, and warns (once-key) when it cannot', async () => {
+    const { createServer } = await import('node:net');
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise<void>((r) => holder.close(() => r())));
+    const taken = (holder.address() as { port: number }).port;
+    // Taken: registered all the same, not subscribed, and a warning the user must see.
+    const busy = await setup({}, { telemetry: { ...telemetry, port: taken } });
+    expect(busy.ok).toBe(true);
+    expect(busy.bridge.subscribed).toBe(false);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(busy.warnings.join('\n')).toMatch(new RegExp(`could not listen on 127\\.0\\.0\\.1:${taken}.*EADDRINUSE`));
+    await new Promise<void>((r) => holder.close(() => r()));
+    const free = await setup({}, { telemetry: { ...telemetry, port: taken } });
+    expect(free.bridge.subscribed).toBe(true);
+    expect(free.bridge.telemetryPort).toBe(taken);
+  });
+
   it('relays validated events to the main thread and resolves report waiters', async () => {
     const { fake, bridge } = await setup({}, { telemetry });
     const got: TelemetryEvent[] = [];
