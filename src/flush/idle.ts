@@ -1,6 +1,7 @@
 // Providers that provably hold nothing to flush are not flushed: a forceFlush of an idle
 // provider still walks the SDK's processors / readers with promises and timers on every invoke.
 // Only cases where "nothing pending" is certain count; anything unknown is flushed.
+import { meterProviderUnused } from '../internals/sdk-metrics.js';
 import type { ProcessState } from '../state.js';
 import type { Signal } from './types.js';
 
@@ -18,24 +19,4 @@ export function nothingToFlush(signal: Signal, provider: object, state: ProcessS
   // Metrics have no pending count (instruments aggregate in place): only the shape rule applies.
   if (signal === 'metrics') return meterProviderUnused(provider);
   return state.countedProviders?.has(provider) === true && !state.unsettled?.[signal] && health.pending[signal] === 0 && health.inFlight[signal] === 0;
-}
-
-interface MeterProviderInternals {
-  _sharedState?: {
-    meterSharedStates?: unknown;
-    metricCollectors?: unknown;
-  };
-}
-
-function meterProviderUnused(provider: object): boolean {
-  const shared = (provider as MeterProviderInternals)._sharedState;
-  const meters = shared?.meterSharedStates;
-  const collectors = shared?.metricCollectors;
-  if (!(meters instanceof Map) || meters.size !== 0 || !Array.isArray(collectors)) return false;
-  for (const collector of collectors as unknown[]) {
-    const reader = (collector as { _metricReader?: { _metricProducers?: unknown } } | null)?._metricReader;
-    const producers = reader?._metricProducers;
-    if (!Array.isArray(producers) || producers.length !== 0) return false;
-  }
-  return true;
 }

@@ -115,7 +115,11 @@ describe('setupTelemetry', () => {
     for (let i = 0; i < 3000; i++) tracer.startSpan('burst').end();
     const out = await flusher.flush(3000, 'invoke');
     expect(out.status).toBe('failed');
-    expect(out.items!.traces.dropped + rx.spans({ name: 'burst' }).length).toBe(3000);
+    // Nothing lost silently: every span is either received or counted as dropped. (A batch whose
+    // answer came too late on a loaded machine may be both: delivery is at least once.)
+    const received = new Set(rx.spans({ name: 'burst' }).map((s) => s.spanId)).size;
+    expect(received).toBeLessThanOrEqual(3000);
+    expect(out.items!.traces.dropped + received).toBeGreaterThanOrEqual(3000);
     expect(out.items!.traces.dropped).toBeGreaterThan(0);
   });
 });
