@@ -1,6 +1,6 @@
 // Public API of otel-lambda-flush.
 export type { ExportItemCounts, FlushOutcome, FlushReason, Signal, SignalFlushStatus } from './outcome.js';
-export { withFlush, type AnyFn } from './handler/with-flush.js';
+export { withFlush, type LambdaHandler, type StreamingLambdaHandler } from './handler/with-flush.js';
 export { otelFlush, type MiddyRequestLike, type OtelFlushMiddleware } from './handler/middy.js';
 export { flushNow, runShutdown } from './shutdown.js';
 export type { FlushMode, FlushOptions, OtelLambdaOptions, ParentExtractor, RecordContextFinder, RequestHookInfo, ResponseHookInfo } from './config/options.js';
@@ -8,7 +8,7 @@ export type { ExtensionOptions, TelemetryOptions } from './config/extension.js';
 export { setupTelemetry, type SetupTelemetryOptions, type Telemetry } from './providers/setup.js';
 export type { InstrumentationLike } from './providers/instrumentations.js';
 export { reliableExporter, type ExporterLike, type ExportResultLike, type ReliableExporterOptions } from './providers/reliable/exporter.js';
-export { forEachRecord, recordSpan, type RecordSpanOptions, type RecordFailure } from './invocation/records.js';
+export { forEachRecord, recordSpan, type BatchLike, type RecordOf, type RecordSpanOptions, type RecordFailure } from './invocation/records.js';
 export type { PropagationOptions } from './invocation/propagation.js';
 export { OpenSpanProcessor } from './open-spans.js';
 export { PLATFORM_METRICS } from './extension/platform-metrics.js';
