@@ -34,7 +34,7 @@ const opts = { handleSigterm: false, flushTimeoutMs: 100 } as const;
 
 describe('no provider registered at the first invoke', () => {
   it('warns once, naming setupTelemetry()', async () => {
-    const h = withFlush(async () => 'ok', opts);
+    const h = withFlush(async (_e: unknown, _c: unknown) => 'ok', opts);
     await h({}, fakeContext());
     await h({}, fakeContext());
     const hits = warnings.filter((w) => w.includes('no tracer, meter or logger provider'));
@@ -50,10 +50,10 @@ describe('no provider registered at the first invoke', () => {
 
   it('says nothing with a provider given, or with OTEL_SDK_DISABLED=true', async () => {
     const m = memoryTracing();
-    await withFlush(async () => 'ok', { ...opts, tracerProvider: m.provider })({}, fakeContext());
+    await withFlush(async (_e: unknown, _c: unknown) => 'ok', { ...opts, tracerProvider: m.provider })({}, fakeContext());
     resetMisuseChecks();
     vi.stubEnv('OTEL_SDK_DISABLED', 'true');
-    await withFlush(async () => 'ok', opts)({}, fakeContext());
+    await withFlush(async (_e: unknown, _c: unknown) => 'ok', opts)({}, fakeContext());
     expect(warnings.filter((w) => w.includes('no tracer'))).toEqual([]);
   });
 });
@@ -106,7 +106,7 @@ describe('awslambda.streamifyResponse(withFlush(h))', () => {
 describe('unknown propagator names', () => {
   it('warns once, naming the unknown propagator', async () => {
     const m = memoryTracing();
-    await withFlush(async () => 'ok', { ...opts, tracerProvider: m.provider, propagators: ['tracecontext', 'b3x'] })({}, fakeContext());
+    await withFlush(async (_e: unknown, _c: unknown) => 'ok', { ...opts, tracerProvider: m.provider, propagators: ['tracecontext', 'b3x'] })({}, fakeContext());
     expect(warnings.filter((w) => w.includes('unknown propagator "b3x"'))).toHaveLength(1);
   });
 });
@@ -152,7 +152,7 @@ describe('the collector unreachable (the export layer warns; verified here)', ()
     const port = (srv.address() as { port: number }).port;
     await new Promise((r) => srv.close(r));
     await setupTelemetry({ endpoint: `http://127.0.0.1:${port}`, signals: { traces: true, metrics: false, logs: false } });
-    const h = withFlush(async () => 'ok', { ...opts, flushTimeoutMs: 500 });
+    const h = withFlush(async (_e: unknown, _c: unknown) => 'ok', { ...opts, flushTimeoutMs: 500 });
     await h({}, fakeContext());
     await h({}, fakeContext());
     expect(warnings.filter((w) => w.includes('telemetry export failing'))).toHaveLength(1);
