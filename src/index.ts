@@ -1,8 +1,24 @@
+/**
+ * `otel-lambda-flush`: get OpenTelemetry out of AWS Lambda Node.js functions.
+ *
+ * - Front doors: {@link withFlush} (wrap a handler) and {@link otelFlush} (middy middleware):
+ *   one invocation span per invoke, flushed before the freeze.
+ * - Providers: {@link setupTelemetry} (OTLP/HTTP from the `OTEL_*` variables), or your own with
+ *   {@link OpenSpanProcessor} and {@link reliableExporter}.
+ * - Batches: {@link forEachRecord} and {@link recordSpan}, a span per record.
+ * - On demand: {@link flushNow}; the outcome of every flush: {@link FlushOutcome}.
+ * - Options: {@link OtelLambdaOptions}; the extension: {@link ExtensionOptions}.
+ *
+ * The test kit is `otel-lambda-flush/testing`.
+ *
+ * @packageDocumentation
+ */
 // Public API of otel-lambda-flush.
 export type { ExportItemCounts, FlushOutcome, FlushReason, Signal, SignalFlushStatus } from './outcome.js';
 export { withFlush, type LambdaHandler, type StreamingLambdaHandler } from './handler/with-flush.js';
 export { otelFlush, type MiddyRequestLike, type OtelFlushMiddleware } from './handler/middy.js';
 export { flushNow, runShutdown } from './shutdown.js';
+export { FLUSH_MODES } from './config/variables.js';
 export type { FlushMode, FlushOptions, OtelLambdaOptions, ParentExtractor, RecordContextFinder, RequestHookInfo, ResponseHookInfo } from './config/options.js';
 export type { ExtensionOptions, TelemetryOptions } from './config/extension.js';
 export { setupTelemetry, type SetupTelemetryOptions, type Telemetry } from './providers/setup.js';

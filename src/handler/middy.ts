@@ -47,6 +47,20 @@ interface Tracked {
  * (`middy(handler).use(otelFlush()).use(...)`): its `before` then runs first (the span covers
  * the other middlewares) and its `after` / `onError` run last (the flush sees everything).
  *
+ * @example
+ * ```ts
+ * import middy from '@middy/core';
+ * import httpErrorHandler from '@middy/http-error-handler';
+ * import { otelFlush, setupTelemetry } from 'otel-lambda-flush';
+ *
+ * setupTelemetry();
+ *
+ * export const handler = middy()
+ *   .use(otelFlush()) // first
+ *   .use(httpErrorHandler())
+ *   .handler(async (event: { id: string }) => ({ statusCode: 200, body: event.id }));
+ * ```
+ *
  * @param options See {@link OtelLambdaOptions}. A wrong option type throws a `TypeError` here.
  */
 export function otelFlush(options?: OtelLambdaOptions): OtelFlushMiddleware {

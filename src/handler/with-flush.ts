@@ -13,22 +13,18 @@ import { copyRuntimeMarkers, isStreamingHandler, runtimeAcceptsCallbacks, WRAPPE
 type AnyFn = (...args: any[]) => any;
 type Callback = (error?: unknown, result?: unknown) => void;
 
-// Method syntax makes the parameters bivariant: a handler typed `(event: SQSEvent, context)`
-// fits, while an untyped `(event, context) => …` gets `event: unknown` and `context: Context`.
-interface HandlerShapes {
-  handler(event: unknown, context: LambdaContext, callback: (error?: any, result?: any) => void): unknown;
-  streaming(event: unknown, responseStream: NodeJS.WritableStream, context: LambdaContext): unknown;
-}
-
+// Method syntax (`{ m(...): R }['m']`) makes the parameters bivariant: a handler typed
+// `(event: SQSEvent, context)` fits, while an untyped `(event, context) => …` gets
+// `event: unknown` and `context: Context`.
 /**
  * A Lambda function handler as {@link withFlush} takes it: `(event, context)` returning a
  * promise or a value, or `(event, context, callback)`. Any `Handler<TEvent, TResult>` of
  * `@types/aws-lambda` (e.g. `APIGatewayProxyHandlerV2`, `SQSHandler`) is one.
  */
-export type LambdaHandler = HandlerShapes['handler'];
+export type LambdaHandler = { handler(event: unknown, context: LambdaContext, callback: (error?: any, result?: any) => void): unknown }['handler'];
 
 /** A response-streaming handler, `awslambda.streamifyResponse(...)`'s result: `(event, responseStream, context)`. */
-export type StreamingLambdaHandler = HandlerShapes['streaming'];
+export type StreamingLambdaHandler = { handler(event: unknown, responseStream: NodeJS.WritableStream, context: LambdaContext): unknown }['handler'];
 
 /**
  * Wraps a Lambda handler: one span per invoke, active while the handler runs, ended and
