@@ -1,14 +1,30 @@
+/**
+ * `otel-lambda-flush`: get OpenTelemetry out of AWS Lambda Node.js functions.
+ *
+ * - Front doors: {@link withFlush} (wrap a handler) and {@link otelFlush} (middy middleware):
+ *   one invocation span per invoke, flushed before the freeze.
+ * - Providers: {@link setupTelemetry} (OTLP/HTTP from the `OTEL_*` variables), or your own with
+ *   {@link OpenSpanProcessor} and {@link reliableExporter}.
+ * - Batches: {@link forEachRecord} and {@link recordSpan}, a span per record.
+ * - On demand: {@link flushNow}; the outcome of every flush: {@link FlushOutcome}.
+ * - Options: {@link OtelLambdaOptions}; the extension: {@link ExtensionOptions}.
+ *
+ * The test kit is `otel-lambda-flush/testing`.
+ *
+ * @packageDocumentation
+ */
 // Public API of otel-lambda-flush (re-exports), and the extension's early boot (below).
 export type { ExportItemCounts, FlushOutcome, FlushReason, Signal, SignalFlushStatus } from './outcome.js';
-export { withFlush, type AnyFn } from './handler/with-flush.js';
+export { withFlush, type LambdaHandler, type StreamingLambdaHandler } from './handler/with-flush.js';
 export { otelFlush, type MiddyRequestLike, type OtelFlushMiddleware } from './handler/middy.js';
 export { flushNow, runShutdown } from './shutdown.js';
+export { FLUSH_MODES } from './config/variables.js';
 export type { FlushMode, FlushOptions, OtelLambdaOptions, ParentExtractor, RecordContextFinder, RequestHookInfo, ResponseHookInfo } from './config/options.js';
 export type { ExtensionOptions, TelemetryOptions } from './config/extension.js';
 export { setupTelemetry, type SetupTelemetryOptions, type Telemetry } from './providers/setup.js';
 export type { InstrumentationLike } from './providers/instrumentations.js';
 export { reliableExporter, type ExporterLike, type ExportResultLike, type ReliableExporterOptions } from './providers/reliable/exporter.js';
-export { forEachRecord, recordSpan, type RecordSpanOptions, type RecordFailure } from './invocation/records.js';
+export { forEachRecord, recordSpan, type BatchLike, type RecordOf, type RecordSpanOptions, type RecordFailure } from './invocation/records.js';
 export type { PropagationOptions } from './invocation/propagation.js';
 export { OpenSpanProcessor } from './open-spans.js';
 export { PLATFORM_METRICS } from './extension/platform-metrics.js';

@@ -5,7 +5,7 @@
 import { trace } from '@opentelemetry/api';
 import { setupTelemetry, withFlush } from 'otel-lambda-flush';
 
-await setupTelemetry();
+setupTelemetry(); // registers the providers before it returns: no await needed
 const tracer = trace.getTracer('example-after-response');
 
 export const handler = withFlush(async (event) => {

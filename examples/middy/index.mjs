@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import { trace } from '@opentelemetry/api';
 import { otelFlush, setupTelemetry } from 'otel-lambda-flush';
 
-await setupTelemetry();
+setupTelemetry(); // registers the providers before it returns: no await needed
 const tracer = trace.getTracer('example');
 
 export const handler = middy(async (event) => {

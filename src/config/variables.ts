@@ -50,6 +50,29 @@ export const VARS = {
   exportFallback: { kind: 'enum', name: 'OTEL_LAMBDA_EXPORT_FALLBACK', values: ['none', 'stdout'], default: 'none', doc: '`stdout`: write what the keep bounds would drop, and what is still kept at shutdown, as OTLP JSON lines on stdout.' },
   exportProbeMaxMs: { kind: 'int', name: 'OTEL_LAMBDA_EXPORT_PROBE_MAX_MS', default: 30_000, min: 1, max: 3_600_000, doc: 'Longest wait between probes of a collector that stopped answering (circuit breaker), in ms.' },
   logLevel: { kind: 'enum', name: 'OTEL_LOG_LEVEL', values: ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'], doc: 'Registers a console diag logger at this level when no diag logger is registered.' },
+  // Zero-code activation (src/zero-code).
+  originalHandler: { kind: 'string', name: 'OTEL_LAMBDA_ORIGINAL_HANDLER', doc: 'Zero-code: the function\'s own handler (`file.export`), set by the wrapper script when it points `_HANDLER` at the library\'s handler.' },
+  // Standard OpenTelemetry variables setupTelemetry() reads (the specification's meaning).
+  sdkDisabled: { kind: 'bool', name: 'OTEL_SDK_DISABLED', default: false, doc: '`true`: setupTelemetry() sets nothing up (handlers still run, wrapped; no warning about missing providers).' },
+  serviceName: { kind: 'string', name: 'OTEL_SERVICE_NAME', doc: '`service.name`; default: the function name.' },
+  resourceAttributes: { kind: 'list', name: 'OTEL_RESOURCE_ATTRIBUTES', doc: 'Extra resource attributes, `key=value,...` (percent-encoded).' },
+  otlpEndpoint: { kind: 'string', name: 'OTEL_EXPORTER_OTLP_ENDPOINT', default: 'http://localhost:4318', doc: 'OTLP/HTTP base URL; `/v1/traces`, `/v1/metrics`, `/v1/logs` are appended.' },
+  otlpTracesEndpoint: { kind: 'string', name: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', doc: 'Full URL for traces; beats the base URL.' },
+  otlpMetricsEndpoint: { kind: 'string', name: 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', doc: 'Full URL for metrics; beats the base URL.' },
+  otlpLogsEndpoint: { kind: 'string', name: 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT', doc: 'Full URL for logs; beats the base URL.' },
+  otlpHeaders: { kind: 'list', name: 'OTEL_EXPORTER_OTLP_HEADERS', doc: 'Headers on every export, `key=value,...` (percent-encoded).' },
+  tracesExporter: { kind: 'enum', name: 'OTEL_TRACES_EXPORTER', values: ['otlp', 'otlp/stdout', 'none'], default: 'otlp', doc: 'Traces: OTLP/HTTP, OTLP JSON lines on stdout, or not set up.' },
+  metricsExporter: { kind: 'enum', name: 'OTEL_METRICS_EXPORTER', values: ['otlp', 'otlp/stdout', 'none'], default: 'otlp', doc: 'Metrics: OTLP/HTTP (delta temporality), stdout, or not set up.' },
+  logsExporter: { kind: 'enum', name: 'OTEL_LOGS_EXPORTER', values: ['otlp', 'otlp/stdout', 'none'], default: 'otlp', doc: 'Logs: OTLP/HTTP, stdout, or not set up.' },
+  tracesSampler: { kind: 'string', name: 'OTEL_TRACES_SAMPLER', default: 'parentbased_always_on', doc: 'Sampler: `always_on`, `always_off`, `traceidratio`, `parentbased_*`.' },
+  tracesSamplerArg: { kind: 'string', name: 'OTEL_TRACES_SAMPLER_ARG', doc: 'Ratio in [0, 1] for the `traceidratio` samplers.' },
+  metricExportInterval: { kind: 'int', name: 'OTEL_METRIC_EXPORT_INTERVAL', default: 60000, min: 1, max: 1_000_000, doc: 'Periodic metric export interval (ms); every flush exports metrics too.' },
+  bspMaxQueueSize: { kind: 'int', name: 'OTEL_BSP_MAX_QUEUE_SIZE', default: 2048, min: 1, max: 1_000_000, doc: 'Spans held between flushes; raise it for the periodic modes.' },
+  bspScheduleDelay: { kind: 'int', name: 'OTEL_BSP_SCHEDULE_DELAY', default: 5000, min: 1, max: 1_000_000, doc: 'Batch span processor timer (ms); flushes do not wait for it.' },
+  bspMaxExportBatchSize: { kind: 'int', name: 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', default: 512, min: 1, max: 1_000_000, doc: 'Spans per export request.' },
+  blrpMaxQueueSize: { kind: 'int', name: 'OTEL_BLRP_MAX_QUEUE_SIZE', default: 2048, min: 1, max: 1_000_000, doc: 'Log records held between flushes.' },
+  blrpScheduleDelay: { kind: 'int', name: 'OTEL_BLRP_SCHEDULE_DELAY', default: 1000, min: 1, max: 1_000_000, doc: 'Batch log record processor timer (ms).' },
+  blrpMaxExportBatchSize: { kind: 'int', name: 'OTEL_BLRP_MAX_EXPORT_BATCH_SIZE', default: 512, min: 1, max: 1_000_000, doc: 'Log records per export request.' },
 } as const satisfies Record<string, EnvVar>;
 
 /** Reads one variable of the table by its rule. */

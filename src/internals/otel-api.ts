@@ -35,3 +35,17 @@ export function contextStorage(contextApi: unknown): { enterWith(ctx: unknown): 
   const als = (manager as { _asyncLocalStorage?: { enterWith?: unknown } } | undefined)?._asyncLocalStorage;
   return als !== undefined && typeof als.enterWith === 'function' ? (als as { enterWith(ctx: unknown): void }) : undefined;
 }
+
+/**
+ * Which signals have a provider registered globally. The trace and metrics APIs put their
+ * proxy in the registry only when `setGlobal*Provider` is called; api-logs installs its getter
+ * only then. Nothing registered means every span, metric and log record is a silent no-op.
+ */
+export function registeredGlobalProviders(): { traces: boolean; metrics: boolean; logs: boolean } {
+  const registry = (globalThis as unknown as Record<symbol, { trace?: unknown; metrics?: unknown } | undefined>)[API_REGISTRY];
+  return {
+    traces: registry?.trace !== undefined,
+    metrics: registry?.metrics !== undefined,
+    logs: typeof (globalThis as unknown as Record<symbol, unknown>)[LOGS_KEY] === 'function',
+  };
+}

@@ -12,7 +12,7 @@ import {
 } from '@opentelemetry/api';
 import { detectTrigger } from './triggers/index.js';
 import { FAAS_TRIGGER } from './triggers/semconv.js';
-import type { TriggerOptions } from './triggers/types.js';
+import type { RecordContextFinder } from '../config/options.js';
 import { isObject } from './triggers/util.js';
 import { TRACER_NAME } from './lifecycle.js';
 
@@ -29,16 +29,25 @@ export interface RecordSpanOptions {
   kind?: SpanKind;
   /** Extra attributes of every record span. */
   attributes?: Attributes;
-  /** Finds a record's upstream context where the built-in rules find none (see `TriggerOptions`). */
-  recordContext?: TriggerOptions['recordContext'];
+  /** Finds a record's upstream context where the built-in rules find none. */
+  recordContext?: RecordContextFinder;
 }
 
 /** A record whose callback threw or rejected, as reported by {@link forEachRecord}. */
-export interface RecordFailure {
+export interface RecordFailure<R = unknown> {
+  /** Position of the record in the batch. */
   index: number;
-  record: unknown;
+  /** The record (typed from the event: `SQSEvent` → `SQSRecord`, …). */
+  record: R;
+  /** What the callback threw or rejected with. */
   error: unknown;
 }
+
+/** A batch event (`{ Records: [...] }`, e.g. `SQSEvent`) or an array of records. */
+export type BatchLike = { readonly Records: readonly unknown[] } | readonly unknown[];
+
+/** The record type of a batch event: `SQSEvent` → `SQSRecord`, `KinesisStreamEvent` → `KinesisStreamRecord`, an array → its element. */
+export type RecordOf<E> = E extends readonly (infer R)[] ? R : E extends { readonly Records: readonly (infer R)[] } ? R : unknown;
 
 
 /**
@@ -84,15 +93,33 @@ export async function recordSpan<T>(
  *
  * @example
  * ```ts
- * export const handler = withFlush(async (event: SQSEvent) => {
- *   const failures = await forEachRecord(event, (record) => save(record));
- *   return { batchItemFailures: failures.map((f) => ({ itemIdentifier: (f.record as SQSRecord).messageId })) };
+ * import type { SQSHandler } from 'aws-lambda';
+ * import { forEachRecord, withFlush } from 'otel-lambda-flush';
+ *
+ * export const handler = withFlush<SQSHandler>(async (event) => {
+ *   // record: SQSRecord, failures: RecordFailure<SQSRecord>[]
+ *   const failures = await forEachRecord(event, async (record) => save(record.body));
+ *   return { batchItemFailures: failures.map((f) => ({ itemIdentifier: f.record.messageId })) };
  * });
  * ```
  */
-export async function forEachRecord<R = unknown>(
+export function forEachRecord<E extends BatchLike>(
+  eventOrRecords: E,
+  fn: (record: RecordOf<E>, span: Span, index: number) => unknown,
+  options?: RecordSpanOptions,
+): Promise<RecordFailure<RecordOf<E>>[]>;
+/**
+ * {@link forEachRecord} with the record type given (`forEachRecord<SQSRecord>(event, …)`) or
+ * an event of unknown shape (anything without `Records` has no records: resolves to `[]`).
+ */
+export function forEachRecord<R = unknown>(
   eventOrRecords: unknown,
   fn: (record: R, span: Span, index: number) => unknown,
+  options?: RecordSpanOptions,
+): Promise<RecordFailure<R>[]>;
+export async function forEachRecord(
+  eventOrRecords: unknown,
+  fn: (record: unknown, span: Span, index: number) => unknown,
   options: RecordSpanOptions = {},
 ): Promise<RecordFailure[]> {
   const records = recordsOf(eventOrRecords);
@@ -100,7 +127,7 @@ export async function forEachRecord<R = unknown>(
   for (let index = 0; index < records.length; index++) {
     const record = records[index];
     try {
-      await recordSpan(record, (span) => fn(record as R, span, index), options, index);
+      await recordSpan(record, (span) => fn(record, span, index), options, index);
     } catch (error) {
       failures.push({ index, record, error });
     }

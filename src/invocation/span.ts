@@ -131,12 +131,13 @@ export function endInvocationSpan(
   const failed = outcome.failed ?? outcome.error !== undefined;
   if (failed) recordError(span, outcome.error);
   else {
-    if (outcome.handledError !== undefined) recordError(span, outcome.handledError, false);
     try {
       trigger.onResult?.(outcome.result, span);
     } catch {
       // trigger result mapping must never break the invoke
     }
+    // After the result mapping: the error's own type beats the status code as `error.type`.
+    if (outcome.handledError !== undefined) recordError(span, outcome.handledError, false);
   }
   if (options.responseHook) callUserCode('responseHook', options.responseHook, span, { ...info, result: outcome.result, ...(failed ? { error: outcome.error } : {}) });
   span.end();

@@ -87,6 +87,16 @@ const PATHS = { traces: ['/v1/traces', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'], me
  * file as this library: then it registers once the bundled modules are imported (await it in
  * ESM; the first invoke waits for it). A second call returns the first call's promise.
  * With `OTEL_SDK_DISABLED=true` nothing is set up.
+ *
+ * @example
+ * ```ts
+ * import { setupTelemetry, withFlush } from 'otel-lambda-flush';
+ *
+ * // at module scope, before the handler runs; no await needed (ESM or CommonJS)
+ * setupTelemetry({ serviceName: 'orders' });
+ *
+ * export const handler = withFlush(async (event: { id: string }) => ({ ok: event.id }));
+ * ```
  * @throws TypeError when `options` (or `options.instrumentations`) has the wrong type.
  */
 export function setupTelemetry(options: SetupTelemetryOptions = {}): Promise<Telemetry> {

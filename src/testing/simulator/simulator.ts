@@ -44,6 +44,25 @@ export class LambdaSimulatorError extends Error {
 /**
  * A local AWS Lambda: Runtime, Extensions and Telemetry APIs on 127.0.0.1, the handler running
  * under the real `aws-lambda-ric` (Node >= 22), frozen with SIGSTOP when each invoke ends.
+ *
+ * @example
+ * ```ts
+ * import { LambdaSimulator, OtlpReceiver } from 'otel-lambda-flush/testing';
+ *
+ * const rx = await OtlpReceiver.start();
+ * const sim = await LambdaSimulator.start({
+ *   taskRoot: '/abs/path/to/built/handler/dir', // JavaScript: bundle TypeScript first
+ *   handler: 'handler.handler',
+ *   env: { OTEL_EXPORTER_OTLP_ENDPOINT: rx.url },
+ *   // runs while the process is frozen: was everything exported before the freeze?
+ *   onFreeze: ({ requestId }) => {
+ *     if (rx.spans({ attributes: { 'faas.invocation_id': requestId } }).length === 0) throw new Error('lost');
+ *   },
+ * });
+ * const r = await sim.invoke({ hello: 'world' }); // { status, response, latencyMs, billedDurationMs, coldStart, frozen, ... }
+ * await sim.close();
+ * await rx.close();
+ * ```
  */
 export class LambdaSimulator {
   /** Every line the runtime processes wrote to stdout/stderr (bounded). */
