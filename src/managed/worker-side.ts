@@ -11,6 +11,9 @@ import { openChannel } from './threads.js';
 /** How long a worker thread waits for the main thread's answer before it warns, in ms. */
 export const MAIN_ANSWER_WAIT_MS = 2000;
 
+/** Peer threads remembered for the once-per-environment warning. */
+const MAX_PEERS = 4096;
+
 interface WorkerSlot {
   joined?: boolean;
   mainSeen?: boolean;
@@ -33,8 +36,12 @@ export function joinAsRuntimeWorker(lossBoundMs: number): void {
   const s = slot();
   if (s.joined) return;
   s.joined = true;
+  // Worker threads hear each other's hellos: only the lowest thread id warns, once per environment.
+  const peers = new Set<number>();
   const channel = openChannel((m) => {
-    if (m.t === 'main') s.mainSeen = true;
+    if (m.t === 'hello') {
+      if (peers.size < MAX_PEERS) peers.add(m.thread);
+    } else if (m.t === 'main') s.mainSeen = true;
     else if (m.t === 'shutdown') {
       s.mainSeen = true;
       void runShutdown(m.budgetMs).then(
@@ -45,7 +52,7 @@ export function joinAsRuntimeWorker(lossBoundMs: number): void {
   });
   channel.post({ t: 'hello', thread: threadId });
   const timer = setTimeout(() => {
-    if (s.mainSeen) return;
+    if (s.mainSeen || [...peers].some((p) => p < threadId)) return;
     warnOnce(
       'managed-no-main-thread',
       'Lambda Managed Instances: nothing of otel-lambda-flush runs on the runtime\'s main thread, where SIGTERM arrives; ' +
