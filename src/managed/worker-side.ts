@@ -40,7 +40,11 @@ export function joinAsRuntimeWorker(lossBoundMs: number): void {
   const peers = new Set<number>();
   const channel = openChannel((m) => {
     if (m.t === 'hello') {
-      if (peers.size < MAX_PEERS) peers.add(m.thread);
+      // A thread that opened its channel after our hello has not heard it: say it again, once per new peer.
+      if (!peers.has(m.thread) && peers.size < MAX_PEERS) {
+        peers.add(m.thread);
+        channel.post({ t: 'hello', thread: threadId });
+      }
     } else if (m.t === 'main') s.mainSeen = true;
     else if (m.t === 'shutdown') {
       s.mainSeen = true;
