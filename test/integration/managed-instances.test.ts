@@ -10,6 +10,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LambdaSimulator, OtlpReceiver, type InvokeResult, type ReceivedSpan } from '../../src/testing/index.js';
 
 const taskRoot = fileURLToPath(new URL('../fixtures/managed/', import.meta.url));
+const zeroCodeEsm = fileURLToPath(new URL('../fixtures/zero-code/esm/', import.meta.url));
+const wrapper = fileURLToPath(new URL('../../bin/otel-lambda-flush-wrapper', import.meta.url));
 const registerCjs = fileURLToPath(new URL('../../dist/cjs/zero-code/register.cjs', import.meta.url));
 const CONCURRENCY = 64;
 
@@ -71,11 +73,11 @@ const total = (rx: OtlpReceiver, name: string) => rx.metrics(name).reduce((a, p)
 
 describe('Lambda Managed Instances', () => {
   it('64 concurrent × 20 rounds: one true span per invoke, own children, own X-Ray parent; nothing lost at SIGTERM with the preload', async () => {
-    // Long intervals: what the batch processors still hold at the end must go out through SIGTERM.
+    // The processors' own timers off: only the background flush (every second) and SIGTERM export,
+    // so the last round is still held when SIGTERM comes.
     const { rx, sim } = await start({
       NODE_OPTIONS: `--require ${registerCjs}`,
       OTEL_PROPAGATORS: 'xray-lambda',
-      OTEL_LAMBDA_FLUSH_INTERVAL_MS: '600000',
       OTEL_BSP_SCHEDULE_DELAY: '600000',
       OTEL_METRIC_EXPORT_INTERVAL: '600000',
     });
@@ -184,4 +186,29 @@ describe('Lambda Managed Instances', () => {
     if (received < produced) expect(dropped).toBeGreaterThan(0);
     expect(received + dropped).toBe(produced);
   }, 90_000);
+
+  it('zero-code wrapper (AWS_LAMBDA_EXEC_WRAPPER): its --import preload is the main-thread part; nothing lost at SIGTERM', async () => {
+    const rx = await OtlpReceiver.start();
+    open.push(rx);
+    const sim = await LambdaSimulator.start({
+      taskRoot: zeroCodeEsm,
+      handler: 'index.handler',
+      execWrapper: wrapper,
+      managedInstances: { maxConcurrency: CONCURRENCY, workerCount: 4 },
+      // Defaults: background export every second, the rest at SIGTERM.
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: rx.url, OTEL_LAMBDA_TELEMETRY_PORT: '0' },
+    });
+    open.push(sim);
+    expect(sim.extensions).toMatchObject([{ name: 'otel-lambda-flush', events: [] }]);
+    const results: InvokeResult[] = [];
+    for (let r = 0; r < 3; r++) results.push(...(await Promise.all(Array.from({ length: CONCURRENCY }, (_, n) => sim.invoke({ n })))));
+    expect(results.every((r) => r.status === 'success')).toBe(true);
+    const s = await sim.shutdown();
+    expect(s).toMatchObject({ signal: 'SIGTERM', exitedWithinGrace: true });
+    const received = new Set(invocationSpans(rx).map((sp) => sp.attributes['faas.invocation_id']));
+    expect(results.filter((r) => !received.has(r.requestId))).toEqual([]);
+    expect(rx.spans({ name: 'handler-child' })).toHaveLength(results.length);
+    expect(total(rx, 'faas.invocations')).toBe(results.length);
+    expect(sim.logs.some((l) => l.includes('nothing of otel-lambda-flush runs on the runtime'))).toBe(false);
+  }, 60_000);
 });
