@@ -93,7 +93,7 @@ async function main() {
   const p = (xs, q) => percentile(xs, q);
   const invokes = ROUNDS * CONCURRENCY;
   const lines = [
-    `Lambda Managed Instances: ${CONCURRENCY} concurrent invokes × ${ROUNDS} rounds, ${WORKERS} runtime worker threads (Node ${process.versions.node}).`,
+    `Lambda Managed Instances: ${CONCURRENCY} concurrent invokes × ${ROUNDS} rounds, ${WORKERS} runtime worker threads, the runtime client on Node >= 22 (the simulator's choice).`,
     '',
     '| variant | p50 ms | p99 ms | added p50 ms | added p99 ms | CPU ms / invoke | added CPU ms / invoke | spans received | failures |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
