@@ -115,6 +115,8 @@ describe('Lambda Managed Instances', () => {
       expect((result.response as Answer).spanId).toBe(span.spanId);
     }
     expect(spans.filter((sp) => sp.status.code === 'error')).toEqual([]);
+    // Cold start per runtime worker thread (each initialises once): its first invoke.
+    expect(spans.filter((sp) => sp.attributes['faas.coldstart'] === true)).toHaveLength(new Set(answers.map((a) => a.threadId)).size);
     // Children: under their own invoke's span, never another's.
     const children = rx.spans().filter((sp) => sp.name === 'child-a' || sp.name === 'child-b');
     expect(children).toHaveLength(2 * 1280);
@@ -167,13 +169,16 @@ describe('Lambda Managed Instances', () => {
     console.log(`managed burst: 1000 invokes, latency p50 ${p50} ms (collector takes 300 ms), RSS ${rssBefore.toFixed(0)} -> ${rssAfter.toFixed(0)} MB`);
     expect(p50).toBeLessThan(300 * 4); // the collector's delay is never on the response path
     expect(rssAfter - rssBefore).toBeLessThan(400);
+    // The collector recovers: the background export catches up (what it kept is sent), then SIGTERM.
     rx.setBehavior({});
+    const produced = 4 * 1064; // invocation span + child-a + grandchild + child-b per invoke
+    const ours = new Set(['child-a', 'child-b', 'grandchild']);
+    const unique = () => new Set(rx.spans().filter((sp) => ours.has(sp.name) || sp.attributes['faas.invocation_id'] !== undefined).map((sp) => sp.spanId)).size;
+    await rx.waitFor(() => unique() >= produced, 15_000).catch(() => undefined);
     const s = await sim.shutdown();
     expect(s.signal).toBe('SIGTERM');
     await new Promise((r) => setTimeout(r, 200));
-    const produced = 4 * 1064; // invocation span + child-a + grandchild + child-b per invoke
-    const ours = new Set(['child-a', 'child-b', 'grandchild']);
-    const received = new Set(rx.spans().filter((sp) => ours.has(sp.name) || sp.attributes['faas.invocation_id'] !== undefined).map((sp) => sp.spanId)).size;
+    const received = unique();
     // Drops are counted (otel_lambda.export.dropped, cumulative per thread: the last point of each series).
     const series = new Map<string, number>();
     for (const p of rx.metrics('otel_lambda.export.dropped')) {
