@@ -6,24 +6,36 @@ import { resolveOptions } from './config/options.js';
 import { applyLogLevel, warnOnce } from './diag.js';
 import { linkExtension } from './extension/index.js';
 import { AfterResponseStrategy } from './flush/after-response-strategy.js';
+import { BackgroundStrategy } from './flush/background-strategy.js';
 import { ProviderFlusher } from './flush/flusher.js';
 import { NO_LINKS, type StrategyLinks } from './flush/gate.js';
 import { DEFAULT_ADAPTIVE, DEFAULT_NEAR_DEADLINE_MS } from './flush/modes.js';
 import { PeriodicStrategy } from './flush/periodic-strategy.js';
 import { SyncStrategy } from './flush/sync-strategy.js';
 import { resolveTargets } from './flush/targets.js';
-import type { FlushStrategy } from './flush/types.js';
+import type { FlushReason, FlushStrategy } from './flush/types.js';
 import { InvocationCore } from './invocation/lifecycle.js';
 import { callUserCode } from './invocation/user-code.js';
+import { inRuntimeWorker } from './managed/threads.js';
+import { joinAsRuntimeWorker } from './managed/worker-side.js';
 import { installSigtermHandler } from './shutdown.js';
 import { processState } from './state.js';
 
 /** The extension's links for these options, or NO_LINKS (after one warning) where it cannot run. */
 function extensionLinks(options: ResolvedOptions): StrategyLinks {
   if (options.extension === false) return NO_LINKS;
-  // Only after-response / periodic / adaptive hold invokes; `sync` registers for no event and
-  // keeps the extension for SIGTERM and the Telemetry API.
-  const link = linkExtension(options.extension, options.flush.mode !== 'sync', {
+  if (options.concurrent && inRuntimeWorker()) {
+    // Managed Instances: one extension per environment, registered by the main thread's part
+    // (the register preload); the worker threads never register (src/managed/).
+    if (options.flush.mode === 'after-response' || options.flush.mode === 'periodic' || options.flush.mode === 'adaptive') {
+      warnOnce('extension-managed-worker', `Lambda Managed Instances: the extension runs on the main thread only and cannot hold invokes; flush mode ${options.flush.mode} flushes before the response when due (the default there, background, never does)`);
+    }
+    return NO_LINKS;
+  }
+  // Only after-response / periodic / adaptive hold invokes; `sync` and `background` register for
+  // no event and keep the extension for SIGTERM and the Telemetry API.
+  const mode = options.flush.mode;
+  const link = linkExtension(options.extension, mode !== 'sync' && mode !== 'background', {
     meterProvider: options.meterProvider,
     tracerProvider: options.tracerProvider,
     loggerProvider: options.loggerProvider,
@@ -31,14 +43,17 @@ function extensionLinks(options: ResolvedOptions): StrategyLinks {
   return link ? { gate: link.gate, observe: (end) => link.observe(end), onDeadline: (id) => link.onDeadline(id) } : NO_LINKS;
 }
 
-/** The strategy of the mode, over the extension's links. */
-export function composeStrategy(options: ResolvedOptions): FlushStrategy {
+/** The strategy of the mode, over the extension's links. `flush`: the bounded flush a background flush runs. */
+export function composeStrategy(options: ResolvedOptions, flush: (reason: FlushReason) => Promise<unknown> = () => Promise.resolve()): FlushStrategy {
   const mode = options.flush.mode;
   if (options.extension === false && mode === 'after-response') {
     warnOnce('mode-needs-extension', 'flush mode after-response needs the extension (extension: true or OTEL_LAMBDA_EXTENSION=true): flushing before the response');
     return new SyncStrategy();
   }
-  if (options.extension === false && mode !== 'sync') {
+  if (mode === 'background' && !options.concurrent) {
+    warnOnce('background-frozen', 'flush mode background outside Lambda Managed Instances: the process is frozen between invokes, so background exports stall and telemetry can be lost when the environment ends');
+  }
+  if (options.extension === false && mode !== 'sync' && mode !== 'background') {
     warnOnce('periodic-without-extension', `flush mode ${mode} without the extension: Lambda sends no SIGTERM, so telemetry held between flushes can be lost when the environment ends`);
   }
   const links = extensionLinks(options);
@@ -47,6 +62,16 @@ export function composeStrategy(options: ResolvedOptions): FlushStrategy {
       return new SyncStrategy(links);
     case 'after-response':
       return new AfterResponseStrategy(links);
+    case 'background': {
+      const health = processState().health;
+      return new BackgroundStrategy({
+        intervalMs: options.flush.intervalMs,
+        maxPending: options.flush.maxPending,
+        pending: () => health.pending.traces + health.pending.logs,
+        flush,
+        links,
+      });
+    }
     case 'periodic':
     case 'adaptive': {
       const health = processState().health;
@@ -71,7 +96,7 @@ export function createCore(input: OtelLambdaOptions | undefined): InvocationCore
   const core = new InvocationCore({
     options,
     flusher,
-    strategy: composeStrategy(options),
+    strategy: composeStrategy(options, (reason) => flusher.flush(options.flushTimeoutMs, reason)),
     providers: () => {
       const t = targets();
       return [t.traces, t.metrics, t.logs];
@@ -79,5 +104,7 @@ export function createCore(input: OtelLambdaOptions | undefined): InvocationCore
   });
   processState().targets.add(core);
   if (options.handleSigterm) installSigtermHandler();
+  // Signals reach the main thread only: a runtime worker thread flushes at the main thread's word.
+  if (options.concurrent && inRuntimeWorker()) joinAsRuntimeWorker(options.flush.intervalMs);
   return core;
 }

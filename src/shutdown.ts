@@ -15,6 +15,9 @@ export function addShutdownHook(hook: (budgetMs: number) => Promise<void> | void
   processState().shutdownHooks.push(hook);
 }
 
+/** Share of the shutdown budget the worker threads get (Managed Instances); the main thread's own flush follows. */
+const THREAD_SHARE = 0.6;
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => {
     const t = setTimeout(resolve, Math.max(0, ms));
@@ -61,7 +64,8 @@ export async function flushAll(targets: FlushTarget[], budgetMs: number, op: 'fl
 
 /**
  * Runs the shutdown once per process: ends open invocation spans, awaits the shutdown hooks
- * (at most a third of the budget), flushes, then shuts the providers down, all within
+ * (at most a third of the budget) and, on the main thread of Lambda Managed Instances, the
+ * worker threads' own shutdown (at most 60%), flushes, then shuts the providers down, all within
  * `budgetMs` (default: the smallest `shutdownTimeoutMs` of the wrappers). Never rejects;
  * resolves `undefined` when no wrapper was built.
  */
@@ -80,10 +84,14 @@ export function runShutdown(budgetMs?: number): Promise<FlushOutcome | undefined
         warn('ending open invocations at shutdown failed', e);
       }
     }
+    // Managed Instances main thread: the worker threads flush their own providers meanwhile.
+    const threadBudget = Math.floor(budget * THREAD_SHARE);
+    const threads = state.threadShutdown ? Promise.race([state.threadShutdown(threadBudget).catch(() => undefined), sleep(threadBudget)]) : undefined;
     if (state.shutdownHooks.length > 0) {
       const hookBudget = Math.floor(budget / 3);
       await Promise.race([Promise.allSettled(state.shutdownHooks.map((h) => Promise.resolve().then(() => h(hookBudget)))), sleep(hookBudget)]);
     }
+    await threads;
     const targets = distinctTargets(all);
     const flushed = await flushAll(targets, Math.floor(left() * 0.75), 'flush');
     await flushAll(targets, Math.floor(left()), 'shutdown');

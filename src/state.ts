@@ -51,6 +51,14 @@ export interface ProcessState {
   unsettled: Record<Signal, boolean>;
   /** The extension's slot (src/extension/slot.ts gives it its type). */
   readonly extension: Record<string, unknown>;
+  /** Lambda Managed Instances thread coordination (src/managed/ gives it its type). */
+  readonly managed: Record<string, unknown>;
+  /**
+   * Main thread on Lambda Managed Instances: tells the worker threads to flush and shut down,
+   * resolves when all answered (bounded by `budgetMs`). Run by the shutdown before the main
+   * thread's own flush.
+   */
+  threadShutdown?: (budgetMs: number) => Promise<void>;
 }
 
 const KEY = Symbol.for('otel-lambda-flush.state.v1');
@@ -71,6 +79,7 @@ function create(): ProcessState {
     countedProviders: new WeakSet(),
     unsettled: { traces: false, metrics: false, logs: false },
     extension: {},
+    managed: {},
   };
 }
 

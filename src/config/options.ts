@@ -17,13 +17,15 @@ export type FlushMode = (typeof FLUSH_MODES)[number];
 /** Flush scheduling options. */
 export interface FlushOptions {
   /**
-   * `sync` flushes before the result is returned; the others need the extension.
-   * Env `OTEL_LAMBDA_FLUSH_MODE`. Default `sync`, or `adaptive` when the extension is enabled.
+   * `sync` flushes before the result is returned; `after-response`, `periodic` and `adaptive`
+   * need the extension; `background` never flushes on the invoke path (for environments that
+   * are never frozen). Env `OTEL_LAMBDA_FLUSH_MODE`. Default `sync`, `adaptive` when the
+   * extension is enabled, `background` on Lambda Managed Instances (`AWS_LAMBDA_MAX_CONCURRENCY` set).
    */
   mode?: FlushMode;
-  /** `periodic` / `adaptive`: longest time between flushes, in ms. Env `OTEL_LAMBDA_FLUSH_INTERVAL_MS`. Default 10000. */
+  /** `periodic` / `adaptive` / `background`: longest time between flushes, in ms. Env `OTEL_LAMBDA_FLUSH_INTERVAL_MS`. Default 10000 (1000 for `background`). */
   intervalMs?: number;
-  /** `periodic` / `adaptive`: flush when more items than this are pending. Env `OTEL_LAMBDA_FLUSH_MAX_PENDING`. Default 1000. */
+  /** `periodic` / `adaptive` / `background`: flush when more items than this are pending. Env `OTEL_LAMBDA_FLUSH_MAX_PENDING`. Default 1000. */
   maxPending?: number;
 }
 
@@ -153,12 +155,23 @@ export function extensionWanted(value: unknown, env: Env): boolean {
   return value === undefined ? readVar(env, VARS.extension) : value !== false;
 }
 
+/** Default interval of the `background` mode, in ms: what an environment's end without SIGTERM can lose. */
+export const BACKGROUND_INTERVAL_MS = 1000;
+
+/** Lambda Managed Instances (`AWS_LAMBDA_MAX_CONCURRENCY` set): invokes overlap, nothing is frozen. */
+function concurrentEnv(env: Env): boolean {
+  return (env.AWS_LAMBDA_MAX_CONCURRENCY ?? '').trim() !== '';
+}
+
 function resolveFlush(f: Record<string, unknown>, extension: boolean, env: Env): Required<FlushOptions> {
   rejectUnknown(f, FLUSH_KEYS, 'flush.');
   if (f.mode !== undefined && !(FLUSH_MODES as readonly unknown[]).includes(f.mode)) fail('flush.mode', `one of ${FLUSH_MODES.join(', ')}`, f.mode);
+  // Never frozen (Managed Instances): no response waits for a flush.
+  const mode = (f.mode as FlushMode | undefined) ?? readVar(env, VARS.flushMode) ?? (concurrentEnv(env) ? 'background' : extension ? 'adaptive' : 'sync');
+  const intervalSet = f.intervalMs !== undefined || env[VARS.flushIntervalMs.name] !== undefined;
   return {
-    mode: (f.mode as FlushMode | undefined) ?? readVar(env, VARS.flushMode) ?? (extension ? 'adaptive' : 'sync'),
-    intervalMs: optInt(f, 'intervalMs', VARS.flushIntervalMs, 'flush.intervalMs') ?? readVar(env, VARS.flushIntervalMs),
+    mode,
+    intervalMs: optInt(f, 'intervalMs', VARS.flushIntervalMs, 'flush.intervalMs') ?? (!intervalSet && mode === 'background' ? BACKGROUND_INTERVAL_MS : readVar(env, VARS.flushIntervalMs)),
     maxPending: optInt(f, 'maxPending', VARS.flushMaxPending, 'flush.maxPending') ?? readVar(env, VARS.flushMaxPending),
   };
 }
@@ -210,6 +223,6 @@ export function resolveOptions(input: OtelLambdaOptions | undefined, env: Env = 
     recordContext: optFn(o, 'recordContext'),
     acceptUnsampledXRay: optBool(o, 'acceptUnsampledXRay') ?? readVar(env, VARS.acceptUnsampledXRay),
     propagators: resolvePropagators(optStrings(o, 'propagators'), env),
-    concurrent: (env.AWS_LAMBDA_MAX_CONCURRENCY ?? '').trim() !== '',
+    concurrent: concurrentEnv(env),
   };
 }

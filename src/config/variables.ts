@@ -18,7 +18,7 @@ export interface StringVar { kind: 'string'; name: string; default?: string; doc
 export type EnvVar = BoolVar | IntVar | EnumVar | ListVar | StringVar;
 
 /** Flush modes (see the README's "Flush modes"). */
-export const FLUSH_MODES = ['sync', 'after-response', 'periodic', 'adaptive'] as const;
+export const FLUSH_MODES = ['sync', 'after-response', 'periodic', 'adaptive', 'background'] as const;
 
 /** The library's variables. `OTEL_*` ones follow the OpenTelemetry specification's meaning. */
 export const VARS = {
@@ -27,10 +27,10 @@ export const VARS = {
   deadlineMarginMs: { kind: 'int', name: 'OTEL_LAMBDA_DEADLINE_MARGIN_MS', default: 300, min: 0, max: 60_000, doc: 'A handler still running this long before its deadline gets its spans ended as a timeout and flushed (ms); 0 turns the guard off.' },
   shutdownTimeoutMs: { kind: 'int', name: 'OTEL_LAMBDA_SHUTDOWN_TIMEOUT_MS', default: 400, min: 10, max: 10_000, doc: 'Budget of the SIGTERM flush and shutdown (ms); Lambda gives about 500.' },
   handleSigterm: { kind: 'bool', name: 'OTEL_LAMBDA_HANDLE_SIGTERM', default: true, doc: 'Flush and shut the providers down on SIGTERM.' },
-  flushMode: { kind: 'enum', name: 'OTEL_LAMBDA_FLUSH_MODE', values: FLUSH_MODES, doc: 'When to flush: `sync`, `after-response`, `periodic`, `adaptive`. Default `sync`, `adaptive` with the extension.' },
-  flushIntervalMs: { kind: 'int', name: 'OTEL_LAMBDA_FLUSH_INTERVAL_MS', default: 10_000, min: 100, max: 3_600_000, doc: '`periodic` / `adaptive`: longest time between flushes (ms).' },
-  flushMaxPending: { kind: 'int', name: 'OTEL_LAMBDA_FLUSH_MAX_PENDING', default: 1000, min: 1, max: 1_000_000, doc: '`periodic` / `adaptive`: flush when more spans / log records than this are pending.' },
-  extension: { kind: 'bool', name: 'OTEL_LAMBDA_EXTENSION', default: false, doc: 'Run the in-process internal extension (after-response flush, SIGTERM, Telemetry API).' },
+  flushMode: { kind: 'enum', name: 'OTEL_LAMBDA_FLUSH_MODE', values: FLUSH_MODES, doc: 'When to flush: `sync`, `after-response`, `periodic`, `adaptive`, `background`. Default `sync`, `adaptive` with the extension, `background` on Lambda Managed Instances (`AWS_LAMBDA_MAX_CONCURRENCY` set: never frozen, so no response waits for a flush).' },
+  flushIntervalMs: { kind: 'int', name: 'OTEL_LAMBDA_FLUSH_INTERVAL_MS', default: 10_000, min: 100, max: 3_600_000, doc: '`periodic` / `adaptive` / `background`: longest time between flushes (ms). Default 10000; 1000 for `background`.' },
+  flushMaxPending: { kind: 'int', name: 'OTEL_LAMBDA_FLUSH_MAX_PENDING', default: 1000, min: 1, max: 1_000_000, doc: '`periodic` / `adaptive` / `background`: flush when more spans / log records than this are pending.' },
+  extension: { kind: 'bool', name: 'OTEL_LAMBDA_EXTENSION', default: false, doc: 'Run the in-process internal extension (after-response flush, SIGTERM, Telemetry API). On Lambda Managed Instances the register preload turns it on for the main thread unless this is set to `false`.' },
   extensionName: { kind: 'string', name: 'OTEL_LAMBDA_EXTENSION_NAME', default: 'otel-lambda-flush', doc: 'Name the extension registers with.' },
   registrationTimeoutMs: { kind: 'int', name: 'OTEL_LAMBDA_REGISTRATION_TIMEOUT_MS', default: 1000, min: 1, max: 10_000, doc: 'Longest module loading waits for the extension to register (ms); then it falls back to flushing before the response.' },
   telemetry: { kind: 'bool', name: 'OTEL_LAMBDA_TELEMETRY', default: true, doc: 'With the extension: subscribe to the Telemetry API (platform metrics and the init span).' },

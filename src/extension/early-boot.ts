@@ -3,6 +3,7 @@
 // packages are evaluated. A failure is kept and reported when the handler is wrapped.
 import { readVar, VARS } from '../config/variables.js';
 import type { Env } from '../config/env.js';
+import { inRuntimeWorker, isExtensionWorker, managedMode } from '../managed/threads.js';
 import { ExtensionBridge } from './bridge.js';
 import { slot } from './slot.js';
 
@@ -29,6 +30,10 @@ export function bootWorker(env: Env = process.env): ExtensionBridge {
  */
 export function bootOnImport(env: Env = process.env): void {
   if (!env.AWS_LAMBDA_RUNTIME_API || !readVar(env, VARS.extension)) return;
+  // Node hands NODE_OPTIONS preloads to the extension worker too: it must not boot one of its own.
+  if (isExtensionWorker()) return;
+  // Managed Instances: the main thread's part registers the one extension; worker threads never do.
+  if (managedMode(env) && inRuntimeWorker()) return;
   try {
     bootWorker(env);
   } catch (err) {

@@ -24,7 +24,7 @@ export interface InvokeEnd {
  * hands the handler's result to the runtime.
  */
 export interface FlushStrategy {
-  readonly mode: 'sync' | 'after-response' | 'periodic' | 'adaptive';
+  readonly mode: 'sync' | 'after-response' | 'periodic' | 'adaptive' | 'background';
   onInvokeEnd(end: InvokeEnd): Promise<void>;
   /**
    * The deadline guard fired: the handler is still running close to its deadline and its span

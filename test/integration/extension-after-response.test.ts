@@ -112,9 +112,11 @@ describe('extension: after-response', () => {
     expect(sim.logs.join('\n')).toMatch(/registration refused with HTTP 403: flushing before the response/);
   });
 
-  it('Managed Instances (AWS_LAMBDA_MAX_CONCURRENCY): registers for no event, flushes before the response, says so', async () => {
+  it('Managed Instances (AWS_LAMBDA_MAX_CONCURRENCY): the main thread registers once for no event; an explicit after-response flushes before the response, says so', async () => {
     const rx = await receiver(0);
-    const sim = await simulator(rx, 'instrumented.handler', { OTEL_LAMBDA_EXTENSION: 'true', OTEL_LAMBDA_FLUSH_MODE: 'after-response' }, { maxConcurrency: 4 });
+    // The register preload on the main thread registers; the runtime's worker threads never do.
+    const preload = fileURLToPath(new URL('../../dist/cjs/zero-code/register.cjs', import.meta.url));
+    const sim = await simulator(rx, 'instrumented.handler', { OTEL_LAMBDA_EXTENSION: 'true', OTEL_LAMBDA_FLUSH_MODE: 'after-response', NODE_OPTIONS: `--require ${preload}` }, { maxConcurrency: 4 });
     expect(sim.extensions).toMatchObject([{ name: 'otel-lambda-flush', events: [] }]);
     for (let i = 0; i < 3; i++) {
       const r = await sim.invoke({});

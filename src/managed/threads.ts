@@ -1,0 +1,89 @@
+// Lambda Managed Instances: which thread this is, and the one channel every thread of the
+// process shares. There the runtime client runs handlers in worker threads; signals reach the
+// main thread only; the library on the main thread (the register preload) speaks for the
+// environment, the copies in the worker threads for their own providers. A BroadcastChannel
+// reaches every thread of the process and is unref'd, so it never keeps one alive.
+import { BroadcastChannel, isMainThread, workerData } from 'node:worker_threads';
+import * as workerThreads from 'node:worker_threads';
+import type { Env } from '../config/env.js';
+
+/** The channel's name; a future incompatible protocol takes a new one. */
+export const CHANNEL_NAME = 'otel-lambda-flush.managed.v1';
+/** The extension worker's thread name (src/extension/bridge.ts). */
+const EXTENSION_THREAD = 'otel-lambda-flush-extension';
+
+/** What the threads tell each other. */
+export type ManagedMessage =
+  /** A worker thread loaded the library (so the main thread knows whom to wait for at SIGTERM). */
+  | { t: 'hello'; thread: number }
+  /** The main-thread part is running (at its start, and in answer to each hello). */
+  | { t: 'main' }
+  /** SIGTERM reached the main thread: flush and shut the providers down within `budgetMs`. */
+  | { t: 'shutdown'; budgetMs: number }
+  /** A worker thread's answer to `shutdown`. */
+  | { t: 'ack'; thread: number };
+
+/** Lambda Managed Instances (`AWS_LAMBDA_MAX_CONCURRENCY` set): many invokes at once, handlers in worker threads. */
+export function managedMode(env: Env = process.env): boolean {
+  return (env.AWS_LAMBDA_MAX_CONCURRENCY ?? '').trim() !== '';
+}
+
+/** True in the library's own extension worker (which Node also hands NODE_OPTIONS preloads). */
+export function isExtensionWorker(): boolean {
+  if (isMainThread) return false;
+  if ((workerThreads as { threadName?: unknown }).threadName === EXTENSION_THREAD) return true;
+  const d = workerData as { shared?: unknown; prepare?: unknown } | null | undefined;
+  return typeof d === 'object' && d !== null && d.shared instanceof SharedArrayBuffer && Object.keys(d).every((k) => k === 'shared' || k === 'prepare');
+}
+
+/** A thread that runs handlers (not the main thread, not the library's extension worker). */
+export function inRuntimeWorker(): boolean {
+  return !isMainThread && !isExtensionWorker();
+}
+
+function isMessage(x: unknown): x is ManagedMessage {
+  if (typeof x !== 'object' || x === null) return false;
+  const m = x as Record<string, unknown>;
+  switch (m.t) {
+    case 'hello':
+    case 'ack':
+      return Number.isSafeInteger(m.thread);
+    case 'main':
+      return true;
+    case 'shutdown':
+      return typeof m.budgetMs === 'number' && Number.isFinite(m.budgetMs) && m.budgetMs >= 0;
+    default:
+      return false;
+  }
+}
+
+/** The thread's end of the channel: well-formed messages only reach `onMessage`; never keeps the thread alive. */
+export interface ManagedChannel {
+  post(message: ManagedMessage): void;
+  close(): void;
+}
+
+/** Opens the channel (unref'd). Malformed messages are ignored. */
+export function openChannel(onMessage: (m: ManagedMessage) => void): ManagedChannel {
+  const ch = new BroadcastChannel(CHANNEL_NAME);
+  (ch as { unref?: () => void }).unref?.();
+  ch.onmessage = (e) => {
+    const data = (e as { data?: unknown }).data;
+    if (!isMessage(data)) return;
+    try {
+      onMessage(data);
+    } catch {
+      // coordination must never throw into the event loop
+    }
+  };
+  return {
+    post(message) {
+      try {
+        ch.postMessage(message);
+      } catch {
+        // closed
+      }
+    },
+    close: () => ch.close(),
+  };
+}
