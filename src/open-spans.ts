@@ -59,14 +59,6 @@ export function scopeOf(ctx: Context): InvocationScope | undefined {
   return v instanceof InvocationScope ? v : undefined;
 }
 
-/** The part of the SDK's SpanProcessor interface this processor implements. */
-interface SpanProcessorLike {
-  onStart(span: Span, parentContext: Context): void;
-  onEnd(span: unknown): void;
-  forceFlush(): Promise<void>;
-  shutdown(): Promise<void>;
-}
-
 /**
  * A span processor that files every span started inside an invocation under that invocation,
  * so that at a timeout (the deadline guard) or SIGTERM the spans still open are ended, marked
@@ -81,9 +73,10 @@ interface SpanProcessorLike {
  * });
  * ```
  */
-export class OpenSpanProcessor implements SpanProcessorLike {
+export class OpenSpanProcessor {
   private readonly owner = new WeakMap<object, InvocationScope>();
 
+  /** Files a span started inside an invocation under it (the SDK's `SpanProcessor.onStart`). */
   onStart(span: Span, parentContext: Context): void {
     const scope = scopeOf(parentContext);
     if (!scope?.open) return;
@@ -91,6 +84,7 @@ export class OpenSpanProcessor implements SpanProcessorLike {
     this.owner.set(span, scope);
   }
 
+  /** Forgets an ended span (the SDK's `SpanProcessor.onEnd`). */
   onEnd(span: unknown): void {
     const scope = this.owner.get(span as object);
     if (scope) {
@@ -99,10 +93,12 @@ export class OpenSpanProcessor implements SpanProcessorLike {
     }
   }
 
+  /** Nothing to flush: this processor exports nothing. */
   forceFlush(): Promise<void> {
     return Promise.resolve();
   }
 
+  /** Nothing to shut down. */
   shutdown(): Promise<void> {
     return Promise.resolve();
   }
