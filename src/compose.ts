@@ -8,7 +8,7 @@ import { linkExtension } from './extension/index.js';
 import { AfterResponseStrategy } from './flush/after-response-strategy.js';
 import { BackgroundStrategy } from './flush/background-strategy.js';
 import { ProviderFlusher } from './flush/flusher.js';
-import { NO_LINKS, type StrategyLinks } from './flush/gate.js';
+import { NO_GATE, NO_LINKS, type StrategyLinks } from './flush/gate.js';
 import { DEFAULT_ADAPTIVE, DEFAULT_NEAR_DEADLINE_MS } from './flush/modes.js';
 import { PeriodicStrategy } from './flush/periodic-strategy.js';
 import { SyncStrategy } from './flush/sync-strategy.js';
@@ -17,21 +17,22 @@ import type { FlushReason, FlushStrategy } from './flush/types.js';
 import { InvocationCore } from './invocation/lifecycle.js';
 import { callUserCode } from './invocation/user-code.js';
 import { inRuntimeWorker } from './managed/threads.js';
-import { joinAsRuntimeWorker } from './managed/worker-side.js';
+import { joinAsRuntimeWorker, reportEnded } from './managed/worker-side.js';
 import { installSigtermHandler } from './shutdown.js';
 import { processState } from './state.js';
 
 /** The extension's links for these options, or NO_LINKS (after one warning) where it cannot run. */
 function extensionLinks(options: ResolvedOptions): StrategyLinks {
-  if (options.extension === false) return NO_LINKS;
   if (options.concurrent && inRuntimeWorker()) {
     // Managed Instances: one extension per environment, registered by the main thread's part
     // (the register preload); the worker threads never register (src/managed/).
     if (options.flush.mode === 'after-response' || options.flush.mode === 'periodic' || options.flush.mode === 'adaptive') {
       warnOnce('extension-managed-worker', `Lambda Managed Instances: the extension runs on the main thread only and cannot hold invokes; flush mode ${options.flush.mode} flushes before the response when due (the default there, background, never does)`);
     }
-    return NO_LINKS;
+    // Each ended invoke is told to the main thread, whose Telemetry API listener counts it.
+    return { gate: NO_GATE, observe: (end) => reportEnded(end.requestId) };
   }
+  if (options.extension === false) return NO_LINKS;
   // Only after-response / periodic / adaptive hold invokes; `sync` and `background` register for
   // no event and keep the extension for SIGTERM and the Telemetry API.
   const mode = options.flush.mode;

@@ -2,6 +2,7 @@
 // the runtime client starts its worker threads): know which worker threads loaded the library,
 // and at SIGTERM (which reaches the main thread only) tell them all to flush and shut down, and
 // wait for their answers, bounded by the budget the shutdown gives it.
+import { slot as extensionSlot } from '../extension/slot.js';
 import { processState } from '../state.js';
 import { openChannel } from './threads.js';
 
@@ -34,6 +35,10 @@ export function coordinateWorkers(): void {
     if (m.t === 'hello') {
       if (workers.size < MAX_WORKERS) workers.add(m.thread);
       channel.post({ t: 'main' });
+    } else if (m.t === 'ended') {
+      // The platform events of these invokes count (the guard drops reports of unknown ids).
+      const platform = extensionSlot().platform;
+      if (platform) for (const id of m.ids) platform.invocationEnded(undefined, id);
     } else if (m.t === 'ack') {
       acks.add(m.thread);
       if (allAnswered && [...workers].every((w) => acks.has(w))) allAnswered();

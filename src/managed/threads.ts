@@ -21,7 +21,12 @@ export type ManagedMessage =
   /** SIGTERM reached the main thread: flush and shut the providers down within `budgetMs`. */
   | { t: 'shutdown'; budgetMs: number }
   /** A worker thread's answer to `shutdown`. */
-  | { t: 'ack'; thread: number };
+  | { t: 'ack'; thread: number }
+  /** Request ids of invokes a worker thread handled: their platform events count (main thread). */
+  | { t: 'ended'; ids: string[] };
+
+/** Most request ids in one `ended` message. */
+export const MAX_ENDED_IDS = 512;
 
 /** Lambda Managed Instances (`AWS_LAMBDA_MAX_CONCURRENCY` set): many invokes at once, handlers in worker threads. */
 export function managedMode(env: Env = process.env): boolean {
@@ -52,6 +57,8 @@ function isMessage(x: unknown): x is ManagedMessage {
       return true;
     case 'shutdown':
       return typeof m.budgetMs === 'number' && Number.isFinite(m.budgetMs) && m.budgetMs >= 0;
+    case 'ended':
+      return Array.isArray(m.ids) && m.ids.length <= MAX_ENDED_IDS && m.ids.every((id) => typeof id === 'string' && id.length <= 128);
     default:
       return false;
   }

@@ -6,7 +6,7 @@ import { threadId } from 'node:worker_threads';
 import { warnOnce } from '../config/warnings.js';
 import { runShutdown } from '../shutdown.js';
 import { processState } from '../state.js';
-import { openChannel } from './threads.js';
+import { MAX_ENDED_IDS, openChannel, type ManagedMessage } from './threads.js';
 
 /** How long a worker thread waits for the main thread's answer before it warns, in ms. */
 export const MAIN_ANSWER_WAIT_MS = 2000;
@@ -17,6 +17,9 @@ const MAX_PEERS = 4096;
 interface WorkerSlot {
   joined?: boolean;
   mainSeen?: boolean;
+  /** Request ids ended since the last `ended` message (bounded by MAX_ENDED_IDS). */
+  ended?: string[];
+  post?: (m: ManagedMessage) => void;
 }
 
 function slot(): WorkerSlot {
@@ -55,6 +58,7 @@ export function joinAsRuntimeWorker(lossBoundMs: number): void {
     }
   });
   channel.post({ t: 'hello', thread: threadId });
+  s.post = (m) => channel.post(m);
   const timer = setTimeout(() => {
     if (s.mainSeen || [...peers].some((p) => p < threadId)) return;
     warnOnce(
@@ -65,4 +69,24 @@ export function joinAsRuntimeWorker(lossBoundMs: number): void {
     );
   }, MAIN_ANSWER_WAIT_MS);
   timer.unref?.();
+}
+
+/**
+ * An invoke ended in this thread: tell the main thread (where the Telemetry API's platform
+ * events arrive and only invokes this environment handled are counted). Ids are batched per
+ * event-loop turn, at most MAX_ENDED_IDS a message.
+ */
+export function reportEnded(requestId: string): void {
+  const s = slot();
+  if (!s.post || requestId === '') return;
+  const batch = (s.ended ??= []);
+  batch.push(requestId);
+  if (batch.length >= MAX_ENDED_IDS) sendEnded(s);
+  else if (batch.length === 1) setImmediate(() => sendEnded(s));
+}
+
+function sendEnded(s: WorkerSlot): void {
+  const ids = s.ended;
+  s.ended = [];
+  if (ids && ids.length > 0) s.post?.({ t: 'ended', ids });
 }
