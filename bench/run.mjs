@@ -19,6 +19,7 @@ import { median, percentile } from './lib/stats.mjs';
 import { lambdaHeapFlags, MEMORY_MB, variants } from './lib/variants.mjs';
 import { buildUnbundled, layerSize, libraryShare, runsAlone } from './lib/unbundled.mjs';
 import { measureRegisterCost } from './lib/register-cost.mjs';
+import { profileFirstCaller } from './lib/first-caller.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const started = performance.now();
@@ -230,6 +231,7 @@ async function main() {
   const layer = await layerSize(root, join(root, 'bench', '.build'), process.execPath);
   const alone = functions.lib?.taskRoot ? await runsAlone(node, join(functions.lib.taskRoot, 'index.js')) : undefined;
   const registerCost = await measureRegisterCost({ node, runs: config.quick ? 3 : 15 });
+  const firstCallerProfile = lib ? await profileFirstCaller({ node, root, functions, runs: config.quick ? 1 : 3 }) : undefined;
   const byoFn = functions['lib-import-only'];
   const byo = byoFn && !byoFn.error ? { bytes: byoFn.bytes, gzipBytes: byoFn.gzipBytes, libraryBytes: libraryShare(byoFn.composition) } : undefined;
   let managed;
@@ -256,6 +258,7 @@ async function main() {
     layer,
     bundledAlone: alone,
     registerCost,
+    firstCallerProfile,
     byo,
     managed,
     functionsExtra: {

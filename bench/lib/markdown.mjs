@@ -18,6 +18,11 @@ function extras(results) {
   const rc = results.registerCost;
   if (rc) out.push(`Registering the extension, transport only (fresh Node ${results.machine.lambdaNode} processes, median of ${rc.runs}): booting a worker thread until its first message ${fmtNum(rc.workerMs, 'ms')}; ` +
     `one HTTP POST round trip from the main thread to a local server, loading node:http included, ${fmtNum(rc.httpMs, 'ms')}. The main-thread way fits an ES module that awaits registration at top level; the worker is still needed for CommonJS (registration must finish before module loading returns) and for the Telemetry API listener and INVOKE gate it serves.`);
+  const fp = results.firstCallerProfile;
+  if (fp?.groups) out.push(`Where the first caller's time goes (unbundled library function, module load ${fmtNum(fp.loadMs, 'ms')} + first invoke ${fmtNum(fp.firstInvokeMs, 'ms')} exporting to a local receiver, median of ${fp.runs}; ` +
+    `\`--cpu-prof\` self time averaged, by package): ${fp.groups.slice(0, 10).map((g) => `${g.name} ${fmtNum(g.ms, 'ms')}`).join(', ')}. ` +
+    (fp.undiciLoaded ? 'undici was loaded: the OTLP exporter loads node:http with `import(\'http\')` (otlp-exporter-base), which makes Node 24 build node:http\'s ES module facade, and reading its exports loads undici.' : 'undici (fetch) was not loaded.'));
+  else if (fp?.unavailable) out.push(`First-caller profile: n/a (${fp.unavailable}).`);
   const mi = results.managed;
   if (mi) out.push(mi.error ? `Managed Instances (bench/managed.mjs): n/a (${mi.error})` : `Managed Instances (bench/managed.mjs): \`${JSON.stringify(mi).slice(0, 400)}\``);
   else out.push('Managed Instances: bench/managed.mjs not present in this tree (run.mjs runs it when it is).');
