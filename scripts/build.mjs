@@ -27,6 +27,25 @@ const common = {
 };
 await build({ ...common, format: 'esm', outdir: join(dist, 'esm'), outExtension: { '.js': '.js' } });
 await build({ ...common, format: 'cjs', outdir: join(dist, 'cjs'), outExtension: { '.js': '.cjs' } });
+literalRequires(join(dist, 'esm'));
+
+/**
+ * esbuild's ESM output turns `typeof require === 'function' ? require('x')` into its `__require`
+ * shim, which throws in plain Node and hides the package from the bundler that bundles the
+ * user's function. Put the literal guard back (src/providers/sdk-load.ts explains why).
+ */
+function literalRequires(dir) {
+  for (const name of readdirSync(dir)) {
+    const file = join(dir, name);
+    if (statSync(file).isDirectory()) { literalRequires(file); continue; }
+    if (!name.endsWith('.js')) continue;
+    const text = readFileSync(file, 'utf8');
+    const fixed = text
+      .replaceAll('typeof __require === "function"', 'typeof require === "function"')
+      .replace(/__require\((["']@opentelemetry\/[^"']+["'])\)/g, 'require($1)');
+    if (fixed !== text) writeFileSync(file, fixed);
+  }
+}
 
 // Zero-code entries (src/zero-code): they use the package's own index build rather than a copy
 // of it, so one process loads the library once. The handler module is ESM only (it awaits the

@@ -48,26 +48,14 @@ const sameIndex = (ext) => ({
     b.onResolve({ filter: /^\.\.\/index\.js$/ }, (args) => (args.importer.startsWith(src('zero-code')) ? { path: `../index${ext}`, external: true } : undefined));
   },
 });
-// src/providers/sdk-load.ts loads the SDK with a require() made at run time, which a bundler
-// cannot follow: in the layer, each `load('<package>')` becomes a plain require() of it, which
-// esbuild inlines (the layer ships no SDK packages beside the bundle).
-const inlineSdk = {
-  name: 'inline-sdk',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]providers[\\/]sdk-load\.ts$/ }, (args) => {
-      const text = readFileSync(args.path, 'utf8');
-      const out = text.replace(/\bload\(('@opentelemetry\/[^']+')\)/g, 'require($1)');
-      if (out === text) throw new Error(`layer: no load('<package>') call left to inline in ${args.path}; update scripts/layer.mjs`);
-      return { contents: out, loader: 'ts' };
-    });
-  },
-};
+// src/providers/sdk-load.ts loads each SDK package with a literal require(): esbuild inlines them
+// (the layer ships no SDK packages beside the bundle).
 const esm = await build({
   ...common,
   entryPoints: { index: src('index.ts'), 'zero-code/handler': src('zero-code/handler.ts'), 'zero-code/register': src('zero-code/register.ts') },
   format: 'esm',
   outdir: join(root, LIB, 'dist/esm'),
-  plugins: [sameIndex('.js'), inlineSdk],
+  plugins: [sameIndex('.js')],
   // CommonJS-only dependencies inlined into ESM still call require() for Node built-ins.
   banner: { js: "import{createRequire as __olfRequire}from'node:module';const require=__olfRequire(import.meta.url);" },
 });
@@ -79,7 +67,7 @@ const cjs = await build({
   logOverride: { 'empty-import-meta': 'silent' },
   outExtension: { '.js': '.cjs' },
   outdir: join(root, LIB, 'dist/cjs'),
-  plugins: [sameIndex('.cjs'), inlineSdk],
+  plugins: [sameIndex('.cjs')],
 });
 for (const f of [...esm.outputFiles, ...cjs.outputFiles]) add(relative(root, f.path), f.contents);
 // Everything the library loads must be inside the bundle: only @opentelemetry/api may be left out.

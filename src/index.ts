@@ -1,4 +1,4 @@
-// Public API of otel-lambda-flush.
+// Public API of otel-lambda-flush (re-exports), and the extension's early boot (below).
 export type { ExportItemCounts, FlushOutcome, FlushReason, Signal, SignalFlushStatus } from './outcome.js';
 export { withFlush, type AnyFn } from './handler/with-flush.js';
 export { otelFlush, type MiddyRequestLike, type OtelFlushMiddleware } from './handler/middy.js';
@@ -13,6 +13,8 @@ export type { PropagationOptions } from './invocation/propagation.js';
 export { OpenSpanProcessor } from './open-spans.js';
 export { PLATFORM_METRICS } from './extension/platform-metrics.js';
 
-// With OTEL_LAMBDA_EXTENSION=true inside Lambda, the extension worker boots when the library is
-// imported, so its start-up overlaps the function's other imports (src/boot.ts).
-import './boot.js';
+// The one side effect of importing the library: with OTEL_LAMBDA_EXTENSION=true inside Lambda,
+// the extension worker boots now, so its start-up overlaps the function's other imports
+// (registration waits until the handler is wrapped). package.json "sideEffects" lists this file.
+import { bootOnImport } from './extension/early-boot.js';
+bootOnImport();

@@ -45,6 +45,10 @@ export const VARS = {
   propagators: { kind: 'list', name: 'OTEL_PROPAGATORS', default: ['tracecontext', 'baggage'], doc: 'Propagators: `tracecontext`, `baggage`, `xray`, `xray-lambda`, `none` (others are left to a registered global propagator).' },
   spanAttributeValueLengthLimit: { kind: 'int', name: 'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', default: 0, min: 0, max: Number.MAX_SAFE_INTEGER, doc: 'OpenTelemetry span attribute value length limit (read first, as the SDK does); when set it also caps the values the library derives from events.' },
   attributeValueLengthLimit: { kind: 'int', name: 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', default: 0, min: 0, max: Number.MAX_SAFE_INTEGER, doc: 'OpenTelemetry attribute value length limit; when set it also caps the values the library derives from events.' },
+  exportKeepMaxItems: { kind: 'int', name: 'OTEL_LAMBDA_EXPORT_KEEP_MAX_ITEMS', default: 2048, min: 0, max: 1_000_000, doc: 'Most items per signal kept after a failed export for a later flush (oldest dropped first, counted); 0 keeps nothing.' },
+  exportKeepMaxBytes: { kind: 'int', name: 'OTEL_LAMBDA_EXPORT_KEEP_MAX_BYTES', default: 4 * 1024 * 1024, min: 0, max: 1024 * 1024 * 1024, doc: 'Most (estimated) bytes per signal kept after a failed export.' },
+  exportFallback: { kind: 'enum', name: 'OTEL_LAMBDA_EXPORT_FALLBACK', values: ['none', 'stdout'], default: 'none', doc: '`stdout`: write what the keep bounds would drop, and what is still kept at shutdown, as OTLP JSON lines on stdout.' },
+  exportProbeMaxMs: { kind: 'int', name: 'OTEL_LAMBDA_EXPORT_PROBE_MAX_MS', default: 30_000, min: 1, max: 3_600_000, doc: 'Longest wait between probes of a collector that stopped answering (circuit breaker), in ms.' },
   logLevel: { kind: 'enum', name: 'OTEL_LOG_LEVEL', values: ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'], doc: 'Registers a console diag logger at this level when no diag logger is registered.' },
 } as const satisfies Record<string, EnvVar>;
 

@@ -2,11 +2,19 @@
 // it returns (a meter taken at module scope in CommonJS then works). Importing the library
 // still loads only @opentelemetry/api: this runs when setupTelemetry() is called. The OTLP
 // exporters still load at their first export (lazy-exporter.ts).
+//
+// Every synchronous load is a literal `require('<package>')` behind a `typeof require` guard, so
+// that a bundler bundling the user's function sees and inlines each package (ESM or CJS output).
+// Plain Node running our ESM build has no `require`: the guard then takes createRequire. Our own
+// ESM build keeps these calls literal (scripts/build.mjs undoes esbuild's `__require` shim here).
 import { createRequire } from 'node:module';
 
-// A require for this file: __filename in the CommonJS build, import.meta.url in the ESM one (a
-// bare `require` would be the bundler's ESM shim, which refuses to load anything).
-const load: NodeJS.Require = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
+let esmRequire: NodeJS.Require | undefined;
+/** A require for this file where there is no `require` (plain Node running the ESM build). */
+function fallback(id: string): unknown {
+  esmRequire ??= createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
+  return esmRequire(id);
+}
 
 export type TraceSdk = typeof import('@opentelemetry/sdk-trace');
 export type MetricSdk = typeof import('@opentelemetry/sdk-metrics');
@@ -22,15 +30,47 @@ export interface Sdk {
   logs?: LogSdk;
 }
 
-/** The SDK modules for the signals wanted. */
-export function loadSdk(want: { traces: boolean; metrics: boolean; logs: boolean }): Sdk {
+type Want = { traces: boolean; metrics: boolean; logs: boolean };
+
+/**
+ * The SDK modules for the signals wanted, loaded synchronously; undefined when they cannot be
+ * found from this file (the library was bundled with its dependencies: see loadSdkAsync).
+ */
+export function loadSdkSync(want: Want): Sdk | undefined {
+  try {
+    return loadAll(want);
+  } catch (e) {
+    if ((e as { code?: unknown } | null)?.code === 'MODULE_NOT_FOUND') return undefined;
+    throw e;
+  }
+}
+
+/**
+ * The same with import(): a bundler sees these literal specifiers and bundles the SDK, which a
+ * require made at run time cannot find. The providers are then registered once it resolves.
+ */
+export async function loadSdkAsync(want: Want): Promise<Sdk> {
+  const [resources, core, hooks, apiLogs, trace, metrics, logs] = await Promise.all([
+    import('@opentelemetry/resources'),
+    import('@opentelemetry/core'),
+    import('@opentelemetry/context-async-hooks'),
+    import('@opentelemetry/api-logs'),
+    want.traces ? import('@opentelemetry/sdk-trace') : undefined,
+    want.metrics ? import('@opentelemetry/sdk-metrics') : undefined,
+    want.logs ? import('@opentelemetry/sdk-logs') : undefined,
+  ]);
+  return { resources, core, hooks, apiLogs, ...(trace ? { trace } : {}), ...(metrics ? { metrics } : {}), ...(logs ? { logs } : {}) };
+}
+
+function loadAll(want: Want): Sdk {
+  const cjs = typeof require === 'function';
   return {
-    resources: load('@opentelemetry/resources') as Sdk['resources'],
-    core: load('@opentelemetry/core') as Sdk['core'],
-    hooks: load('@opentelemetry/context-async-hooks') as Sdk['hooks'],
-    apiLogs: load('@opentelemetry/api-logs') as Sdk['apiLogs'],
-    ...(want.traces ? { trace: load('@opentelemetry/sdk-trace') as TraceSdk } : {}),
-    ...(want.metrics ? { metrics: load('@opentelemetry/sdk-metrics') as MetricSdk } : {}),
-    ...(want.logs ? { logs: load('@opentelemetry/sdk-logs') as LogSdk } : {}),
+    resources: (cjs ? require('@opentelemetry/resources') : fallback('@opentelemetry/resources')) as Sdk['resources'],
+    core: (cjs ? require('@opentelemetry/core') : fallback('@opentelemetry/core')) as Sdk['core'],
+    hooks: (cjs ? require('@opentelemetry/context-async-hooks') : fallback('@opentelemetry/context-async-hooks')) as Sdk['hooks'],
+    apiLogs: (cjs ? require('@opentelemetry/api-logs') : fallback('@opentelemetry/api-logs')) as Sdk['apiLogs'],
+    ...(want.traces ? { trace: (cjs ? require('@opentelemetry/sdk-trace') : fallback('@opentelemetry/sdk-trace')) as TraceSdk } : {}),
+    ...(want.metrics ? { metrics: (cjs ? require('@opentelemetry/sdk-metrics') : fallback('@opentelemetry/sdk-metrics')) as MetricSdk } : {}),
+    ...(want.logs ? { logs: (cjs ? require('@opentelemetry/sdk-logs') : fallback('@opentelemetry/sdk-logs')) as LogSdk } : {}),
   };
 }

@@ -13,7 +13,7 @@ import { setExportMetricsProvider } from './export-metrics.js';
 import { exporterKind } from './exporters.js';
 import { enableInstrumentations, validateInstrumentations, type InstrumentationLike } from './instrumentations.js';
 import { resolveResourceAttributes } from './resource.js';
-import { loadSdk } from './sdk-load.js';
+import { loadSdkAsync, loadSdkSync, type Sdk } from './sdk-load.js';
 
 /** Options of {@link setupTelemetry}. Each falls back to its OTEL_* env var. */
 export interface SetupTelemetryOptions {
@@ -83,7 +83,9 @@ const PATHS = { traces: ['/v1/traces', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'], me
  *
  * The providers are registered before it returns, so tracers and meters taken at module scope
  * work in CommonJS too; the exporters load at their first export. The returned promise is
- * already settled (awaiting it is optional). A second call returns the first call's promise.
+ * already settled (awaiting it is optional) — except when the SDK was bundled into the same
+ * file as this library: then it registers once the bundled modules are imported (await it in
+ * ESM; the first invoke waits for it). A second call returns the first call's promise.
  * With `OTEL_SDK_DISABLED=true` nothing is set up.
  * @throws TypeError when `options` (or `options.instrumentations`) has the wrong type.
  */
@@ -92,30 +94,50 @@ export function setupTelemetry(options: SetupTelemetryOptions = {}): Promise<Tel
   if (state.setup) return state.setup as Promise<Telemetry>;
   if (typeof options !== 'object' || options === null) throw new TypeError('otel-lambda-flush: setupTelemetry() options must be an object');
   const instrumentations = validateInstrumentations(options.instrumentations);
+  const failed = (e: unknown): Promise<Telemetry> => {
+    warnOnce('setup', `setupTelemetry() failed: ${e instanceof Error ? e.message : String(e)}`);
+    const rejected = Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    rejected.catch(() => undefined); // reported above; an un-awaited call must not crash
+    return rejected;
+  };
+  const env = process.env;
   let promise: Promise<Telemetry>;
   try {
-    promise = Promise.resolve(build(options, instrumentations, process.env));
+    const want = wanted(options, env);
+    const sdk = want && loadSdkSync(want);
+    if (!want) promise = Promise.resolve({ shutdown: () => Promise.resolve() });
+    else if (sdk) promise = Promise.resolve(build(sdk, options, instrumentations, env));
+    else {
+      // Bundled with the SDK: registered once the bundled modules are imported; the first
+      // invoke waits for it.
+      promise = loadSdkAsync(want).then((loaded) => build(loaded, options, instrumentations, env)).catch(failed);
+      state.pendingSetup = promise;
+      void promise.finally(() => {
+        if (state.pendingSetup === promise) state.pendingSetup = undefined;
+      }).catch(() => undefined);
+    }
   } catch (e) {
-    warnOnce('setup', `setupTelemetry() failed: ${e instanceof Error ? e.message : String(e)}`);
-    promise = Promise.reject(e instanceof Error ? e : new Error(String(e)));
-    promise.catch(() => undefined); // reported above; an un-awaited call must not crash
+    promise = failed(e);
   }
   state.setup = promise;
   return promise;
+}
+
+/** The signals to set up; undefined with OTEL_SDK_DISABLED=true. */
+function wanted(options: SetupTelemetryOptions, env: NodeJS.ProcessEnv): { traces: boolean; metrics: boolean; logs: boolean } | undefined {
+  if (envBool(env, 'OTEL_SDK_DISABLED', false)) return undefined;
+  return {
+    traces: signalWanted('traces', options.signals?.traces, env),
+    metrics: signalWanted('metrics', options.signals?.metrics, env),
+    logs: signalWanted('logs', options.signals?.logs, env),
+  };
 }
 
 function signalWanted(signal: 'traces' | 'metrics' | 'logs', option: boolean | undefined, env: NodeJS.ProcessEnv): boolean {
   return option ?? exporterKind(signal, env) !== 'none';
 }
 
-function build(options: SetupTelemetryOptions, instrumentations: readonly InstrumentationLike[], env: NodeJS.ProcessEnv): Telemetry {
-  if (envBool(env, 'OTEL_SDK_DISABLED', false)) return { shutdown: () => Promise.resolve() };
-  const want = {
-    traces: signalWanted('traces', options.signals?.traces, env),
-    metrics: signalWanted('metrics', options.signals?.metrics, env),
-    logs: signalWanted('logs', options.signals?.logs, env),
-  };
-  const sdk = loadSdk(want);
+function build(sdk: Sdk, options: SetupTelemetryOptions, instrumentations: readonly InstrumentationLike[], env: NodeJS.ProcessEnv): Telemetry {
   const timeoutMillis = options.exportTimeoutMs ?? readVar(env, VARS.flushTimeoutMs);
   const endpoint = options.endpoint ?? env.OTEL_EXPORTER_OTLP_ENDPOINT;
   const headers = options.headers ?? parseHeaders(env.OTEL_EXPORTER_OTLP_HEADERS);

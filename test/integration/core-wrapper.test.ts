@@ -86,22 +86,22 @@ describe('errors reach the runtime unchanged', () => {
 
 describe('deadline and a black-hole collector', () => {
   it('timeout: the timed-out span reaches the receiver before the kill', async () => {
-    // 3 s, not less: the guard's flush (300 ms before the deadline) must not race the exporters'
-    // preload on a loaded machine.
-    const { rx, sim, close } = await startPair('wrapper.handler', { timeoutMs: 3000 });
+    const { rx, sim, close } = await startPair('wrapper.handler', { timeoutMs: 1500 });
     try {
+      // Warm first: on a cold process the guard's flush (300 ms before the deadline) may wait for
+      // the OTLP exporter to finish loading, which on a loaded 2-core machine can take longer.
+      expect((await sim.invoke({ n: 0 })).status).toBe('success');
       const r = await sim.invoke({ mode: 'sleep', ms: 10_000 });
       expect(r.status).toBe('timeout');
       const span = invocationSpan(rx.spans(), r.requestId);
       expect(span, 'timed-out span at the receiver').toBeDefined();
       expect(span!.status.code).toBe('error');
       expect(span!.attributes['error.type']).toBe('timeout');
-      // It arrived before the deadline, not at some later flush.
-      const req = rx.requests().find((q) => q.path === '/v1/traces');
-      expect(req).toBeDefined();
+      // It arrived before the kill, not at some later flush (the process is gone).
+      expect(rx.requests().filter((q) => q.path === '/v1/traces')).toHaveLength(2);
       const next = await sim.invoke({ n: 1 });
       expect(next.coldStart).toBe(true);
-      expect(rx.spans({ name: 'test-function' })).toHaveLength(2);
+      expect(rx.spans({ name: 'test-function' })).toHaveLength(3);
     } finally {
       await close();
     }
@@ -128,7 +128,8 @@ describe('deadline and a black-hole collector', () => {
       const median = [...latencies].sort((a, b) => a - b)[2]!;
       expect(median).toBeLessThan(flushTimeoutMs + 50);
       for (const l of latencies) expect(l).toBeLessThan(flushTimeoutMs + 250);
-      expect(Math.min(...latencies)).toBeGreaterThanOrEqual(flushTimeoutMs - 20); // it did wait for the collector
+      // It did wait for the collector, until the circuit breaker stopped waiting for it.
+      expect(latencies[0]).toBeGreaterThanOrEqual(flushTimeoutMs - 20);
     } finally {
       await close();
     }

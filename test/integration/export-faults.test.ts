@@ -4,5 +4,5 @@
 // last kept batch), no invoke past the flush budget.
 import { faultSuite } from './export-helpers.js';
 
-faultSuite('sync', {}, 200);
+faultSuite('sync', {}, 150);
 

@@ -2,7 +2,8 @@
 // collector stays unreachable), and SIGTERM delivering what was kept.
 import { describe, expect, it } from 'vitest';
 import { flushOutcomes } from './capabilities-helpers.js';
-import { arrived, runInvokes, startExport } from './export-helpers.js';
+import { startPair } from './core-helpers.js';
+import { arrived, exportFixtures, runInvokes, startExport } from './export-helpers.js';
 
 interface OtlpLine {
   resourceSpans: Array<{ resource: { attributes: Array<{ key: string }> }; scopeSpans: Array<{ spans: Array<{ name: string; attributes: Array<{ key: string; value: { intValue?: string | number } }> }> }> }>;
@@ -69,6 +70,25 @@ describe('SIGTERM', () => {
       const s = await sim.shutdown();
       expect(s.signal).toBe('SIGTERM');
       await rx.waitFor((r) => arrived(r, 0, 10).distinct === 20, 3000);
+    } finally {
+      await close();
+    }
+  }, 60_000);
+});
+
+describe('reliableExporter() around a user-built provider', () => {
+  it('keeps what failed while the collector was down and delivers it when it is back', async () => {
+    const { rx, sim, close } = await startPair('own-reliable.handler', { taskRoot: exportFixtures });
+    try {
+      await sim.invoke({ n: 1000 });
+      await rx.stop();
+      for (let n = 0; n < 10; n++) expect((await sim.invoke({ n })).status).toBe('success');
+      await rx.resume();
+      for (let i = 0; i < 10 && arrived(rx, 0, 10).distinct < 10; i++) {
+        await new Promise((r) => setTimeout(r, 300));
+        await sim.invoke({ n: 2000 + i });
+      }
+      expect(arrived(rx, 0, 10).distinct).toBe(10);
     } finally {
       await close();
     }

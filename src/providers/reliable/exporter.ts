@@ -33,9 +33,9 @@ export interface ExporterLike<T = any> {
 export interface ReliableExporterOptions {
   /** The signal the exporter carries (for the counters). Default: `metrics` for a metric exporter, else `traces`. */
   signal?: Signal;
-  /** Most items kept for a later flush. Default: `OTEL_LAMBDA_EXPORT_KEEP_MAX_ITEMS`, else 10000. */
+  /** Most items kept for a later flush. Default: `OTEL_LAMBDA_EXPORT_KEEP_MAX_ITEMS`, else 2048 (about 10 MB of heap for SDK spans). */
   maxKeptItems?: number;
-  /** Most estimated bytes kept. Default: `OTEL_LAMBDA_EXPORT_KEEP_MAX_BYTES`, else 8 MiB. */
+  /** Most estimated bytes kept. Default: `OTEL_LAMBDA_EXPORT_KEEP_MAX_BYTES`, else 4 MiB. */
   maxKeptBytes?: number;
   /** Written to instead of dropping (e.g. the stdout exporter). Default: none. */
   fallback?: ExporterLike;
@@ -160,6 +160,8 @@ class ReliableExporter<T> implements Drainable {
       if (this.stopped || (!this.breaker.allow() && exportControl().finalFlush !== true)) return;
       const left = this.deadline(started) - performance.now();
       if (left < MIN_ATTEMPT_MS) return;
+      // The oldest batch's last attempt may still succeed: wait for it rather than send twice.
+      if (this.queue.peek()?.pending) return;
       const batch = this.queue.shift();
       if (!batch) return;
       const probe = this.breaker.open && exportControl().finalFlush !== true;
@@ -195,23 +197,48 @@ class ReliableExporter<T> implements Drainable {
     }
   }
 
-  /** One export call, bounded by `timeoutMs`; resolves the error, or undefined on success. */
-  private attempt(batch: KeptBatch<T>, timeoutMs: number): Promise<unknown> {
+  /**
+   * One export call; resolves its error, or undefined on success, after at most `waitMs`. The
+   * request itself may run on (up to the export timeout): a batch whose attempt outlived the
+   * wait is kept but marked pending, and removed from the queue if that attempt succeeds later
+   * (e.g. the deadline flush's request landing just before the kill, or after a thaw).
+   */
+  private attempt(batch: KeptBatch<T>, waitMs: number): Promise<unknown> {
     if (batch.attempts > 0) this.stats.retried += batch.count;
+    const requestMs = Math.max(waitMs, this.options.timeoutMs ?? this.settings.attemptTimeoutMs);
     return new Promise((resolve) => {
-      let settled = false;
-      const settle = (error: unknown) => {
-        if (settled) return;
-        settled = true;
+      let waited = false;
+      let answered = false;
+      const cancel = schedule(waitMs + 5, () => {
+        if (answered) return;
+        waited = true;
+        batch.pending = true;
+        resolve(new ExportAttemptError(`export attempt not answered within ${Math.round(waitMs)} ms`, true));
+        // An exporter that never answers must not hold the queue forever.
+        schedule(requestMs - waitMs + 100, () => {
+          if (answered) return;
+          answered = true;
+          batch.pending = false;
+        });
+      });
+      const onResult = (error: unknown) => {
+        if (answered) return;
+        answered = true;
         cancel();
-        resolve(error);
+        if (!waited) return resolve(error);
+        batch.pending = false; // answered late: the batch is no longer in doubt
+        if (error === undefined && this.queue.remove(batch)) {
+          this.stats.exported += batch.count;
+          this.syncKept();
+          this.breaker.success();
+          noteHealth(true);
+        }
       };
-      const cancel = schedule(timeoutMs + 5, () => settle(new ExportAttemptError(`export attempt timed out after ${Math.round(timeoutMs)} ms`, true)));
       try {
-        this.options.setAttemptTimeout?.(timeoutMs);
-        this.inner.export(batch.items, (result) => settle(result?.code === SUCCESS ? undefined : (result?.error ?? new Error('export failed'))));
+        this.options.setAttemptTimeout?.(requestMs);
+        this.inner.export(batch.items, (result) => onResult(result?.code === SUCCESS ? undefined : (result?.error ?? new Error('export failed'))));
       } catch (e) {
-        settle(e ?? new Error('export threw'));
+        onResult(e ?? new Error('export threw'));
       }
     });
   }

@@ -8,6 +8,8 @@ export interface KeptBatch<T> {
   bytes: number;
   /** Failed attempts so far (a batch with attempts > 0 is a retry when sent). */
   attempts: number;
+  /** An attempt that outlived its budget may still succeed: not merged, not re-sent meanwhile. */
+  pending?: boolean;
 }
 
 export interface KeepLimits {
@@ -34,7 +36,7 @@ export class KeepQueue<T> {
   /** Appends at the tail (newest), merging arrays, then enforces the bounds. */
   push(batch: KeptBatch<T>): void {
     const last = this.batches[this.batches.length - 1];
-    if (last && Array.isArray(last.items) && Array.isArray(batch.items) && last.count + batch.count <= this.limits.mergeLimit) {
+    if (last && !last.pending && Array.isArray(last.items) && Array.isArray(batch.items) && last.count + batch.count <= this.limits.mergeLimit) {
       last.items = (last.items as unknown[]).concat(batch.items) as T;
       last.count += batch.count;
       last.bytes += batch.bytes;
@@ -51,6 +53,21 @@ export class KeepQueue<T> {
     this.count += batch.count;
     this.bytes += batch.bytes;
     this.enforce();
+  }
+
+  /** Removes `batch` if it is still queued (its late attempt succeeded); true when it was. */
+  remove(batch: KeptBatch<T>): boolean {
+    const at = this.batches.indexOf(batch);
+    if (at < 0) return false;
+    this.batches.splice(at, 1);
+    this.count -= batch.count;
+    this.bytes -= batch.bytes;
+    return true;
+  }
+
+  /** The oldest batch, left in place. */
+  peek(): KeptBatch<T> | undefined {
+    return this.batches[0];
   }
 
   /** Takes the oldest batch. */

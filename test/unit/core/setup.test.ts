@@ -87,6 +87,10 @@ describe('setupTelemetry', () => {
     expect(next.status).toBe('ok');
     expect(next.items?.traces).toMatchObject({ exported: 1, retried: 1, kept: 0 });
     expect(rx.spans({ name: 's2' })).toHaveLength(1);
+    // Once something failed, the counters are metrics too (created then, exported from the next flush).
+    const retried = rx.metrics('otel_lambda.export.retried').filter((p) => p.attributes.signal === 'traces');
+    expect(retried.reduce((n, p) => n + (p.value as number), 0)).toBeGreaterThanOrEqual(1);
+    expect(rx.metrics('otel_lambda.export.kept').length).toBeGreaterThan(0);
   });
 
   it('a black-hole collector: the flush ends within its budget and keeps the batch, delivered once it answers', async () => {

@@ -61,3 +61,18 @@ describe('limits from env', () => {
     });
   });
 });
+
+describe('useSingleAttempts (OTLP exporter internals, pinned to the installed otlp-exporter-base)', () => {
+  it('recognises the trace, metric and log exporters and replaces their retrying transport', async () => {
+    const { useSingleAttempts } = await import('../../../src/providers/otlp-attempt.js');
+    const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
+    const { OTLPMetricExporter } = await import('@opentelemetry/exporter-metrics-otlp-http');
+    const { OTLPLogExporter } = await import('@opentelemetry/exporter-logs-otlp-http');
+    for (const e of [new OTLPTraceExporter(), new OTLPMetricExporter(), new OTLPLogExporter()]) {
+      const before = (e as unknown as { _delegate: { _transport: unknown } })._delegate._transport;
+      expect(useSingleAttempts(e, () => 100)).toBe(true);
+      expect((e as unknown as { _delegate: { _transport: unknown } })._delegate._transport).not.toBe(before);
+    }
+    expect(useSingleAttempts({}, () => 100)).toBe(false);
+  });
+});
