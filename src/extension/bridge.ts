@@ -12,6 +12,7 @@ import {
   SLOT_TELEMETRY_PORT,
   STATE_BOOTING,
   STATE_REGISTERED,
+  WORKER_RESOURCE_LIMITS,
   type FromWorker,
   type ListenerStats,
   type TelemetryEvent,
@@ -20,13 +21,13 @@ import {
   type WorkerData,
 } from './worker/protocol.js';
 
+import { ReportWaits } from './report-waits.js';
+
 // Replaced at build time (esbuild / vitest `define`) by the bundled worker script.
 declare const __OLF_WORKER_SOURCE__: string;
 
 /** Events kept for a consumer that subscribes late (bounded). */
 const EARLY_EVENTS_MAX = 256;
-/** Request ids whose platform.report was seen, remembered for late waiters (bounded). */
-const REPORTS_MAX = 32;
 
 // Atomics.waitAsync (Node >= 16) is typed only from lib es2024 on.
 type WaitAsync = (
@@ -58,11 +59,10 @@ export class ExtensionBridge {
   private port = 0;
   private readonly consumers = new Set<(events: TelemetryEvent[]) => void>();
   private early: TelemetryEvent[] = [];
-  private readonly reports: string[] = [];
-  private readonly reportWaiters = new Map<string, Set<() => void>>();
+  private readonly reports = new ReportWaits();
   private statsWaiters: ((s: ExtensionStats) => void)[] = [];
   /** Messages the worker asked to surface (warnings), passed to `onWarn`. */
-  onWarn: (message: string) => void = () => {};
+  onWarn: (message: string, once?: string) => void = () => {};
   /** Request id of the last invoke released through {@link done}. */
   lastInvokeId: string | undefined;
 
@@ -80,12 +80,13 @@ export class ExtensionBridge {
       execArgv: [],
       stdout: false,
       stderr: false,
+      resourceLimits: WORKER_RESOURCE_LIMITS,
     });
     this.worker.unref();
     this.worker.on('message', (m: FromWorker) => this.receive(m));
     this.worker.on('error', (err) => {
       this.current = 'failed';
-      this.onWarn(`extension worker crashed: ${err instanceof Error ? err.message : String(err)}`);
+      this.onWarn(`extension worker crashed: ${err instanceof Error ? err.message : String(err)}`, 'worker-crashed');
     });
   }
 
@@ -201,22 +202,8 @@ export class ExtensionBridge {
    * consumers), false after `timeoutMs`.
    */
   waitForReport(requestId: string, timeoutMs: number): Promise<boolean> {
-    if (this.reports.includes(requestId)) return Promise.resolve(true);
-    if (!this.subscribed) return Promise.resolve(false);
-    return new Promise((resolve) => {
-      const waiters = this.reportWaiters.get(requestId) ?? new Set<() => void>();
-      this.reportWaiters.set(requestId, waiters);
-      const release = (): void => {
-        clearTimeout(timer);
-        resolve(true);
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(release);
-        if (waiters.size === 0) this.reportWaiters.delete(requestId);
-        resolve(false);
-      }, timeoutMs);
-      waiters.add(release);
-    });
+    if (!this.subscribed) return this.reports.wait(requestId, 0);
+    return this.reports.wait(requestId, timeoutMs);
   }
 
   /** Asks the worker for its counters (bounded by `timeoutMs`). */
@@ -255,10 +242,10 @@ export class ExtensionBridge {
         this.deliver(m.events);
         return;
       case 'warn':
-        this.onWarn(m.message);
+        this.onWarn(m.message, m.once);
         return;
       case 'ready':
-        if (!m.registered && m.error) this.onWarn(`extension registration failed: ${m.error}`);
+        if (!m.registered && m.error) this.onWarn(`extension registration failed: ${m.error}`, 'registration-cause');
         return;
       case 'stats': {
         const waiters = this.statsWaiters;
@@ -282,16 +269,6 @@ export class ExtensionBridge {
         }
       }
     }
-    for (const e of events) {
-      if (e.type !== 'platform.report') continue;
-      const id = (e.record as { requestId: string }).requestId;
-      this.reports.push(id);
-      if (this.reports.length > REPORTS_MAX) this.reports.shift();
-      const waiters = this.reportWaiters.get(id);
-      if (waiters) {
-        this.reportWaiters.delete(id);
-        for (const w of waiters) w();
-      }
-    }
+    for (const e of events) if (e.type === 'platform.report') this.reports.arrived((e.record as { requestId: string }).requestId);
   }
 }

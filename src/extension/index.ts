@@ -7,6 +7,7 @@ import type { SpanContext } from '@opentelemetry/api';
 import type { ResolvedExtensionOptions } from '../config/extension.js';
 import type { Env } from '../config/env.js';
 import { warnOnce } from '../config/warnings.js';
+import { warn } from '../diag.js';
 import { addShutdownHook } from '../shutdown.js';
 import type { ExtensionBridge } from './bridge.js';
 import { bootWorker } from './early-boot.js';
@@ -66,7 +67,9 @@ function bridgeOrWarn(env: Env): ExtensionBridge | undefined {
       const bridge = bootWorker(env);
       if (!s.warnWired) {
         s.warnWired = true;
-        bridge.onWarn = (m) => warnOnce(`extension:${m.slice(0, 80)}`, m);
+        // What the user must see in the first run (listener or subscription failed) goes to the
+        // warning channel once; the rest (per-delivery problems) to the diag logger.
+        bridge.onWarn = (m, once) => (once !== undefined ? warnOnce(`extension:${once}`, m) : warn(m));
       }
       return bridge;
     } catch (err) {
@@ -140,7 +143,7 @@ export function linkExtension(options: ResolvedExtensionOptions, invokeWanted: b
     gate: bridge,
     observe(end) {
       bridge.lastInvokeId = end.requestId;
-      slot().platform?.invocationEnded(end.spanContext);
+      slot().platform?.invocationEnded(end.spanContext, end.requestId);
     },
     onDeadline(requestId) {
       slot().platform?.invocationTimedOut(requestId);

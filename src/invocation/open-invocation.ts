@@ -6,7 +6,8 @@ import { warn, warnOnce } from '../diag.js';
 import { flushBudget } from '../flush/budget.js';
 import { InvocationScope, INVOCATION_SCOPE } from '../open-spans.js';
 import { armDeadlineGuard, deadlineOf } from './deadline.js';
-import type { InvocationCore } from './lifecycle.js';
+import type { ResolvedOptions } from '../config/options.js';
+import type { Flusher, FlushStrategy } from '../flush/types.js';
 import { endInvocationSpan, recordError, type InvocationOutcome } from './span.js';
 import type { TriggerInfo } from './triggers/types.js';
 
@@ -22,9 +23,16 @@ export interface Invocation {
   finish(outcome: InvocationOutcome): Promise<void>;
 }
 
+/** What an invocation needs from the core that started it (lifecycle.ts). */
+export interface InvocationOwner {
+  readonly config: { readonly options: ResolvedOptions; readonly flusher: Flusher; readonly strategy: FlushStrategy };
+  /** The invocation's span ended: forget it. */
+  forget(inv: OpenInvocation): void;
+}
+
 /** What an OpenInvocation is made of. */
 export interface OpenInvocationParts {
-  core: InvocationCore;
+  core: InvocationOwner;
   span: Span;
   /** The parent context (extracted), to which the span and the scope are added. */
   parent: OtelContext;

@@ -1,7 +1,7 @@
 // Exporter wrappers that count results: the SDK's forceFlush resolves even when the export
 // failed, so this is how a flush outcome learns of failures (HTTP errors, timeouts, refused
 // connections: everything the OTLP exporter reports through its result callback).
-import type { Signal } from '../flush/types.js';
+import type { Signal } from '../outcome.js';
 import { processState } from '../state.js';
 
 interface ExportResultLike {

@@ -3,7 +3,7 @@
 // drop, so a healthy function exports no extra metrics (and its idle meter provider is still
 // skipped by the flusher).
 import type { MeterProvider } from '@opentelemetry/api';
-import type { Signal } from '../flush/types.js';
+import type { Signal } from '../outcome.js';
 import { exportControl, type SignalExportStats } from './reliable/stats.js';
 
 const SIGNALS: readonly Signal[] = ['traces', 'metrics', 'logs'];

@@ -3,7 +3,7 @@
 // (retries within the flush budget, failed batches kept for the next flush, counters). Both
 // load at their first export; preload() starts that right after module loading.
 import { warnOnce } from '../diag.js';
-import type { Signal } from '../flush/types.js';
+import type { Signal } from '../outcome.js';
 import { lazyExporter, type LazyExporter, type LazyExporterTarget } from './lazy-exporter.js';
 import { useSingleAttempts } from './otlp-attempt.js';
 import { reliableExporter } from './reliable/exporter.js';

@@ -3,7 +3,7 @@
 // counts them on `otel.sdk.processor.*.processed` with `error.type=queue_full`. This meter
 // provider keeps only that count, as `dropped` in the export counters.
 import { createNoopMeter, type Attributes, type MeterProvider } from '@opentelemetry/api';
-import type { Signal } from '../flush/types.js';
+import type { Signal } from '../outcome.js';
 import { exportControl } from './reliable/stats.js';
 
 export function queueDropCounter(signal: Signal): MeterProvider {

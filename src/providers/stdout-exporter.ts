@@ -2,7 +2,7 @@
 // the OpenTelemetry "OTLP File" exporter (JSON Lines). Lambda sends stdout to CloudWatch Logs,
 // which keeps it, and a log subscription forwarder can ship it to a collector: no network on
 // the invoke path. Lines stay under CloudWatch's 256 KiB event limit by splitting batches.
-import type { Signal } from '../flush/types.js';
+import type { Signal } from '../outcome.js';
 
 interface Serializer<T> {
   serializeRequest(items: T): Uint8Array | undefined;

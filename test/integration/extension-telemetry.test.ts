@@ -81,7 +81,7 @@ describe('extension: Telemetry API → metrics', () => {
 });
 
 describe('extension: the Telemetry API listener inside the function process', () => {
-  it('fuzz: 10,000 malformed deliveries; the process stays alive, memory bounded, a valid batch afterwards still counts', async () => {
+  it('fuzz: 10,000 malformed or made-up deliveries (wrong paths too); the process stays alive, memory bounded, only real invokes count', async () => {
     const { Agent, request } = await import('node:http');
     const { readFileSync } = await import('node:fs');
     const rx = await OtlpReceiver.start();
@@ -98,9 +98,9 @@ describe('extension: the Telemetry API listener inside the function process', ()
     const rssBefore = rss();
     const url = new URL(sim.telemetry.subscriptions[0]!.deliverTo);
     const agent = new Agent({ keepAlive: true, maxSockets: 8 });
-    const post = (body: string) =>
+    const post = (body: string, path = url.pathname) =>
       new Promise<number>((resolve) => {
-        const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+        const req = request({ host: url.hostname, port: url.port, path, method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
           res.resume();
           res.on('end', () => resolve(res.statusCode ?? 0));
         });
@@ -116,27 +116,46 @@ describe('extension: the Telemetry API listener inside the function process', ()
       () => String.fromCharCode(...Array.from({ length: rand(200) }, () => rand(128))),
       () => '[{"time":"nope","type":"platform.start","record":{"requestId":"r"}}]',
       () => '[{"time":"2026-01-01T00:00:00Z","type":"platform.runtimeDone","record":{"requestId":"r","status":"success","metrics":{"durationMs":"slow"}}}]',
+      // Well-typed but impossible values, and made-up request ids: accepted (200), never counted.
+      () =>
+        JSON.stringify([
+          {
+            time: new Date().toISOString(),
+            type: 'platform.report',
+            record: { requestId: `fuzz-${rand(1000)}`, status: 'success', errorType: `E${rand(1000)}`, metrics: { durationMs: 1, billedDurationMs: rand(2) ? 1e9 : 1, memorySizeMB: 128, maxMemoryUsedMB: 1 } },
+          },
+        ]),
     ];
+    // A third of the bodies go to a wrong path (near misses of the token included): 404.
+    const paths = [() => '/', () => `${url.pathname.slice(0, -1)}${'0123456789abcdef'[rand(16)]}`, () => `${url.pathname}/x`, () => `/telemetry/${rand(1e9)}`];
     const statuses = new Map<number, number>();
     let sent = 0;
     await Promise.all(
       Array.from({ length: 8 }, async () => {
         while (sent < 10_000) {
           sent++;
-          const st = await post(bodies[rand(bodies.length)]!());
+          const wrong = rand(3) === 0;
+          const st = await post(bodies[rand(bodies.length)]!(), wrong ? paths[rand(paths.length)]!() : url.pathname);
+          expect(st === 404).toBe(wrong);
           statuses.set(st, (statuses.get(st) ?? 0) + 1);
         }
       }),
     );
     agent.destroy();
     console.log(`listener fuzz: statuses ${JSON.stringify(Object.fromEntries(statuses))}, RSS ${(rssBefore / 1048576).toFixed(0)} → ${(rss() / 1048576).toFixed(0)} MiB`);
-    expect([...statuses.keys()].every((s) => s === 200 || s === 400)).toBe(true);
+    expect([...statuses.keys()].every((s) => s === 200 || s === 400 || s === 404)).toBe(true);
     expect(rss() - rssBefore).toBeLessThan(100 * 1048576);
-    // A valid (made-up) report after all that is still turned into a metric.
-    const valid = [{ time: new Date().toISOString(), type: 'platform.report', record: { requestId: 'injected', status: 'success', metrics: { durationMs: 1, billedDurationMs: 1, memorySizeMB: 128, maxMemoryUsedMB: 1 } } }];
-    expect(await post(JSON.stringify(valid))).toBe(200);
+    // A well-formed report with a made-up request id is accepted and not counted; the real
+    // invokes still are (the last one's report arrives at shutdown).
+    const madeUp = [{ time: new Date().toISOString(), type: 'platform.report', record: { requestId: 'injected', status: 'success', metrics: { durationMs: 1, billedDurationMs: 1, memorySizeMB: 128, maxMemoryUsedMB: 1 } } }];
+    expect(await post(JSON.stringify(madeUp))).toBe(200);
     const r = await sim.invoke({});
     expect(r.status).toBe('success');
-    await rx.waitFor((x) => x.metrics('faas.mem_usage').some((p) => p.min === 1048576), 5000);
+    await sim.shutdown();
+    const invocations = rx.metrics('faas.invocations').reduce((a, p) => a + (p.value ?? 0), 0);
+    expect(invocations).toBe(2);
+    expect(rx.metrics('faas.mem_usage').some((p) => p.min === 1048576)).toBe(false);
+    expect(rx.metrics('faas.errors')).toHaveLength(0);
+    expect(Math.max(...rx.metrics('aws.lambda.billed_duration').map((p) => p.max ?? 0))).toBeLessThan(60);
   });
 });

@@ -21,7 +21,7 @@ import {
   type WorkerConfig,
   type WorkerData,
 } from './protocol.js';
-import { BODY_SLACK_BYTES, startTelemetryListener, type TelemetryListener } from './telemetry-listener.js';
+import { BODY_SLACK_BYTES, emptyListenerStats, startTelemetryListener, type TelemetryListener } from './telemetry-listener.js';
 
 const port = parentPort;
 const data = workerData as WorkerData;
@@ -112,7 +112,11 @@ async function boot(config: WorkerConfig): Promise<void> {
   );
   const [refused, bound] = await Promise.all([registering, t ? bindListener(t) : undefined]);
   if (t && bound && !bound.listener) {
-    post({ type: 'warn', message: `Telemetry API listener could not listen on ${t.host}:${t.port}: ${message(bound.error)}` });
+    post({
+      type: 'warn',
+      once: 'telemetry-listener',
+      message: `Telemetry API listener could not listen on ${t.host}:${t.port}: ${message(bound.error)}; no platform metrics in this environment`,
+    });
   }
   listener = bound?.listener;
   if (refused) {
@@ -130,10 +134,11 @@ async function boot(config: WorkerConfig): Promise<void> {
   let subscribed = false;
   if (t && listener) {
     try {
-      await api.subscribe(t.types, t.buffering, `http://${t.host}:${listener.port}/`);
+      // The path is the listener's secret: only Lambda learns it, from this subscription.
+      await api.subscribe(t.types, t.buffering, `http://${t.host}:${listener.port}${listener.path}`);
       subscribed = true;
     } catch (err) {
-      post({ type: 'warn', message: `Telemetry API subscription refused: ${message(err)}` });
+      post({ type: 'warn', once: 'telemetry-subscription', message: `Telemetry API subscription refused: ${message(err)}; no platform metrics in this environment` });
       await listener.close();
       listener = undefined;
     }
@@ -191,7 +196,7 @@ port?.on('message', (msg: ToWorker) => {
     case 'stats':
       post({
         type: 'stats',
-        stats: listener?.stats ?? { batches: 0, events: 0, unknown: 0, invalid: 0, unused: 0, rejected: {} },
+        stats: listener?.stats ?? emptyListenerStats(),
         gateTimeouts: gate.timeouts,
       });
       return;

@@ -12,6 +12,15 @@ export const SLOT_REFUSED_STATUS = 3;
 /** Number of Int32 slots. */
 export const SLOT_COUNT = 4;
 
+/**
+ * V8 heap bounds of the worker. Without them it takes the process's flags (Lambda sizes those
+ * for the main thread: a 6 MB semi-space and 115 MB old space at 128 MB) or, outside Lambda,
+ * V8's defaults for the machine. The worker's live data is small and bounded (the listener's
+ * bytes in flight are capped at two deliveries), so a small young generation costs a few more
+ * scavenges, and the old-space cap is far above what it can hold.
+ */
+export const WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 3, maxOldGenerationSizeMb: 64 } as const;
+
 /** SLOT_STATE values. */
 export const STATE_BOOTING = 0;
 export const STATE_REGISTERED = 1;
@@ -85,11 +94,17 @@ export interface ListenerStats {
   events: number;
   /** Events of types we do not handle. */
   unknown: number;
-  /** Events with wrong field types. */
+  /** Events with wrong field types or impossible values. */
   invalid: number;
+  /** Of `invalid`: well-typed events with a value Lambda cannot produce (e.g. a 1e9 ms duration). */
+  outOfRange: number;
   /** Known event types we do not use. */
   unused: number;
-  /** Requests refused, by HTTP status. */
+  /** Most body bytes held at once, across requests (bounded by the in-flight budget). */
+  peakInFlightBytes: number;
+  /** Connections closed to make room for newer ones (at the connection cap). */
+  evicted: number;
+  /** Requests refused, by HTTP status (404: not the subscription path). */
   rejected: Record<string, number>;
 }
 
@@ -97,5 +112,9 @@ export interface ListenerStats {
 export type FromWorker =
   | { type: 'ready'; registered: boolean; invoke: boolean; telemetryPort?: number; subscribed: boolean; error?: string }
   | { type: 'telemetry'; events: TelemetryEvent[] }
-  | { type: 'warn'; message: string }
+  /**
+   * A warning. With `once`: a problem the user must see in the first run without a diag logger
+   * (the listener could not start, the subscription was refused): print it once under that key.
+   */
+  | { type: 'warn'; message: string; once?: 'telemetry-listener' | 'telemetry-subscription' }
   | { type: 'stats'; stats: ListenerStats; gateTimeouts: number };

@@ -5,7 +5,7 @@
 // exports keep at once instead of waiting. The processor always gets SUCCESS once the batch is
 // delivered or kept: from then on the batch is ours, and the counters tell what happened.
 import { schedule } from '../../alarm.js';
-import type { Signal } from '../../flush/types.js';
+import type { Signal } from '../../outcome.js';
 import { processState } from '../../state.js';
 import { Breaker } from './breaker.js';
 import { classifyFailure, ExportAttemptError } from './classify.js';

@@ -1,7 +1,7 @@
 // Process-wide export bookkeeping shared by every reliable exporter (and every copy of the
 // library in the process): per-signal item counters, and the deadline of the flush running
 // now, so exporters bound their attempts and retries by what the flush may still spend.
-import type { Signal } from '../../flush/types.js';
+import type { Signal } from '../../outcome.js';
 
 /** Item counters of one signal since the process started (`kept` is the number held now). */
 export interface SignalExportStats {

@@ -33,8 +33,10 @@ async function boot(host: string, prepare?: { host: string }) {
 
 const uriOf = (fake: FakeExtensionsApi) => (fake.subscriptions.at(-1) as { destination: { URI: string } }).destination.URI;
 /** Delivers an empty batch to http://address:port/; resolves the status or the error code. */
+/** The subscription's secret path (`/telemetry/<32 hex>`): the only one the listener answers. */
+const pathOf = (fake: FakeExtensionsApi) => new URL(uriOf(fake)).pathname;
 const deliverTo = (fake: FakeExtensionsApi, address: string, port: number) =>
-  fake.deliver([], `http://${address}:${port}/`).catch((err: { code?: string }) => err.code ?? 'error');
+  fake.deliver([], `http://${address}:${port}${pathOf(fake)}`).catch((err: { code?: string }) => err.code ?? 'error');
 
 describe('preparedHost()', () => {
   it('defaults to the sandbox name', () => {
@@ -62,7 +64,8 @@ describe('worker: Telemetry API listener address', () => {
     expect(bridge.subscribed).toBe(true);
     const port = bridge.telemetryPort;
     expect(port).toBeGreaterThan(0);
-    expect(uriOf(fake)).toBe(`http://sandbox.localdomain:${port}/`);
+    expect(uriOf(fake)).toBe(`http://sandbox.localdomain:${port}${pathOf(fake)}`);
+    expect(pathOf(fake)).toMatch(/^\/telemetry\/[0-9a-f]{32}$/);
     expect(await deliverTo(fake, '127.0.0.1', port)).toBe(200);
     expect(warnings).toEqual([]);
   });
@@ -79,7 +82,7 @@ describe('worker: Telemetry API listener address', () => {
     expect(ok).toBe(true);
     expect(bridge.subscribed).toBe(true);
     const port = bridge.telemetryPort;
-    expect(uriOf(fake)).toBe(`http://127.0.0.2:${port}/`);
+    expect(uriOf(fake)).toBe(`http://127.0.0.2:${port}${pathOf(fake)}`);
     expect(await deliverTo(fake, '127.0.0.2', port)).toBe(200);
     expect(await deliverTo(fake, '127.0.0.1', port)).toBe('ECONNREFUSED');
     expect(warnings).toEqual([]);
@@ -90,7 +93,7 @@ describe('worker: Telemetry API listener address', () => {
     const { fake, bridge, ok } = await boot('localhost', { host: 'localhost' });
     expect(ok).toBe(true);
     expect(bridge.subscribed).toBe(true);
-    expect(uriOf(fake)).toBe(`http://localhost:${bridge.telemetryPort}/`);
+    expect(uriOf(fake)).toBe(`http://localhost:${bridge.telemetryPort}${pathOf(fake)}`);
     expect(await deliverTo(fake, address.includes(':') ? `[${address}]` : address, bridge.telemetryPort)).toBe(200);
   });
 

@@ -53,7 +53,8 @@ function hist(m: MetricData | undefined): { count: number; sum: number; min?: nu
 
 describe('PlatformTelemetry', () => {
   it('maps a scripted sequence (cold start, success, error, timeout) to the FaaS metrics', async () => {
-    const { collect, feed } = setup();
+    const { platform, collect, feed } = setup();
+    for (const id of ['r1', 'r2', 'r3', 'r4']) platform.invocationEnded(undefined, id);
     feed([
       { time: t(0), type: 'platform.initStart', record: { initializationType: 'on-demand', phase: 'init' } },
       { time: t(80), type: 'platform.initRuntimeDone', record: { initializationType: 'on-demand', phase: 'init', status: 'success' } },
@@ -103,8 +104,8 @@ describe('PlatformTelemetry', () => {
     ]);
     expect(await finished()).toHaveLength(0); // waits for the first invocation
     const parent = { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: 1 };
-    platform.invocationEnded(parent);
-    platform.invocationEnded({ traceId: 'c'.repeat(32), spanId: 'd'.repeat(16), traceFlags: 1 });
+    platform.invocationEnded(parent, 'r1');
+    platform.invocationEnded({ traceId: 'c'.repeat(32), spanId: 'd'.repeat(16), traceFlags: 1 }, 'r2');
     const [span, ...rest] = await finished();
     expect(rest).toHaveLength(0);
     expect(span!.name).toBe('aws.lambda.init');
@@ -118,7 +119,7 @@ describe('PlatformTelemetry', () => {
 
   it('makes the init span a root when the first invocation span is unknown', async () => {
     const { platform, feed, finished } = setup();
-    platform.invocationEnded(undefined);
+    platform.invocationEnded(undefined, 'r1');
     feed([
       { time: t(0), type: 'platform.initStart', record: { initializationType: 'provisioned-concurrency' } },
       { time: t(30), type: 'platform.initRuntimeDone', record: { status: 'success' } },
@@ -126,5 +127,73 @@ describe('PlatformTelemetry', () => {
     const [span] = await finished();
     expect(span!.parentSpanContext).toBeUndefined();
     expect(span!.attributes['faas.coldstart']).toBe(false);
+  });
+
+  it('counts only invokes this process handled, each once; forged, replayed and unknown ids are dropped', async () => {
+    const { platform, collect, feed } = setup();
+    feed([report('before-any-invoke')]);
+    platform.invocationEnded(undefined, 'real-1');
+    // A forged flood: 1,000 reports with made-up ids, and the real id replayed.
+    feed([report('real-1'), ...Array.from({ length: 1000 }, (_, i) => report(`forged-${i}`, { errorType: `E${i}` })), report('real-1')]);
+    // Lambda's report of the previous invoke arrives during the next one: it still counts.
+    platform.invocationEnded(undefined, 'real-2');
+    platform.invocationEnded(undefined, 'real-3');
+    feed([
+      { time: t(6000), type: 'platform.runtimeDone', record: { requestId: 'real-2', status: 'success', metrics: { durationMs: 7 } } },
+      { time: t(6000), type: 'platform.runtimeDone', record: { requestId: 'real-2', status: 'success', metrics: { durationMs: 7 } } },
+      report('real-2', {}, { durationMs: 9 }),
+    ]);
+    platform.invocationEnded(undefined, 'real-4');
+    feed([report('real-3')]);
+    const m = await collect();
+    expect(sum(m.get('faas.invocations'))).toBe(3);
+    expect(Number.isNaN(sum(m.get('faas.errors'))) || sum(m.get('faas.errors')) === 0).toBe(true);
+    expect(hist(m.get('aws.lambda.billed_duration')).count).toBe(3);
+    // real-2's duration from its (first) runtimeDone, real-1's and real-3's from their reports.
+    expect(hist(m.get('faas.invoke_duration'))).toMatchObject({ count: 3 });
+    expect(platform.dropped).toBe(1 + 1000 + 1 + 1);
+  });
+
+  it('bounds error.type: 20 distinct values of at most 128 characters, the rest _OTHER', async () => {
+    const { platform, collect, feed } = setup();
+    const ids = Array.from({ length: 40 }, (_, i) => `r${i}`);
+    for (const id of ids) platform.invocationEnded(undefined, id);
+    feed(ids.map((id, i) => report(id, { errorType: i === 0 ? 'x'.repeat(200) : `Error${i % 30}` })));
+    const m = await collect();
+    const errors = m.get('faas.errors');
+    const values = new Set(errors?.dataPoints.map((p) => p.attributes['error.type']));
+    expect(values.size).toBeLessThanOrEqual(21);
+    expect(values.has('_OTHER')).toBe(true);
+    expect([...values].every((v) => typeof v === 'string' && v.length <= 128)).toBe(true);
+    expect(sum(errors)).toBe(40);
+  });
+
+  it('drops well-typed values Lambda cannot produce, and counts them', () => {
+    const base = { time: t(0), type: 'platform.report' };
+    const rec = (metrics: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+      ...base,
+      record: { requestId: 'r', status: 'success', metrics: { durationMs: 1, billedDurationMs: 1, memorySizeMB: 128, maxMemoryUsedMB: 60, ...metrics }, ...extra },
+    });
+    const out = [
+      rec({ billedDurationMs: 1e9 }),
+      rec({ durationMs: 16 * 60 * 1000 + 1 }),
+      rec({ durationMs: -1 }),
+      rec({ memorySizeMB: 64 }),
+      rec({ memorySizeMB: 20_000 }),
+      rec({ maxMemoryUsedMB: 1e6 }),
+      rec({ initDurationMs: Infinity }),
+      rec({}, { requestId: 'i'.repeat(1000) }),
+      { time: t(0), type: 'platform.runtimeDone', record: { requestId: 'r', status: 'success', metrics: { durationMs: 1, producedBytes: 1e12 } } },
+      { time: t(0), type: 'platform.initReport', record: { metrics: { durationMs: 1e12 } } },
+    ];
+    const result = validateBatch([
+      ...out,
+      rec({ durationMs: 15 * 60 * 1000, billedDurationMs: 900_000, memorySizeMB: 10_240, maxMemoryUsedMB: 10_240 }),
+      rec({}, { errorType: 'e'.repeat(100_000) }),
+    ]);
+    expect(result.events).toHaveLength(2);
+    // A long string is cut, not a reason to lose the invoke's count.
+    expect((result.events[1]!.record as { errorType: string }).errorType).toHaveLength(256);
+    expect(result).toMatchObject({ invalid: out.length, outOfRange: out.length });
   });
 });

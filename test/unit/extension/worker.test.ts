@@ -103,7 +103,7 @@ describe('extension worker', () => {
     await fake.waitForNextCalls(2, 1000);
   });
 
-  it('subscribes to the Telemetry API with explicit buffering and the real listener port', async () => {
+  it('subscribes to the Telemetry API with explicit buffering, the real listener port and a secret path', async () => {
     const { fake, bridge } = await setup({}, { telemetry });
     expect(bridge.subscribed).toBe(true);
     expect(bridge.telemetryPort).toBeGreaterThan(0);
@@ -112,9 +112,33 @@ describe('extension worker', () => {
         schemaVersion: '2022-12-13',
         types: ['platform'],
         buffering: { maxItems: 1000, maxBytes: 262_144, timeoutMs: 25 },
-        destination: { protocol: 'HTTP', URI: `http://127.0.0.1:${bridge.telemetryPort}/` },
+        destination: { protocol: 'HTTP', URI: expect.stringMatching(new RegExp(`^http://127\\.0\\.0\\.1:${bridge.telemetryPort}/telemetry/[0-9a-f]{32}$`)) },
       },
     ]);
+    // Anything but that path is answered 404 and delivers nothing.
+    const uri = new URL((fake.subscriptions[0] as { destination: { URI: string } }).destination.URI);
+    const res = await fetch(`http://127.0.0.1:${bridge.telemetryPort}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' });
+    expect(res.status).toBe(404);
+    const ok = await fetch(uri, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' });
+    expect(ok.status).toBe(200);
+  });
+
+  it('listens on an explicit port when one is given, and warns (once-key) when it cannot', async () => {
+    const { createServer } = await import('node:net');
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise<void>((r) => holder.close(() => r())));
+    const taken = (holder.address() as { port: number }).port;
+    // Taken: registered all the same, not subscribed, and a warning the user must see.
+    const busy = await setup({}, { telemetry: { ...telemetry, port: taken } });
+    expect(busy.ok).toBe(true);
+    expect(busy.bridge.subscribed).toBe(false);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(busy.warnings.join('\n')).toMatch(new RegExp(`could not listen on 127\\.0\\.0\\.1:${taken}.*EADDRINUSE`));
+    await new Promise<void>((r) => holder.close(() => r()));
+    const free = await setup({}, { telemetry: { ...telemetry, port: taken } });
+    expect(free.bridge.subscribed).toBe(true);
+    expect(free.bridge.telemetryPort).toBe(taken);
   });
 
   it('relays validated events to the main thread and resolves report waiters', async () => {
