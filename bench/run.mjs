@@ -3,6 +3,8 @@
 // LambdaSimulator. Prints one table; writes bench/results/latest.{json,md}.
 // Env: BENCH_QUICK=1 (smoke-run counts), BENCH_COLD_RUNS, BENCH_WARM_INVOKES,
 // BENCH_DELAYED_INVOKES, BENCH_MICRO_MS, BENCH_ONLY=bare,sync,... (subset of columns).
+// bench/managed.mjs (Lambda Managed Instances), when present, runs as a child and its last
+// JSON line and Markdown section are kept (hook: `export` nothing; print JSON on stdout).
 import { cpus, totalmem } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -15,6 +17,9 @@ import { markdown } from './lib/markdown.mjs';
 import { consoleTable } from './lib/report.mjs';
 import { median, percentile } from './lib/stats.mjs';
 import { lambdaHeapFlags, MEMORY_MB, variants } from './lib/variants.mjs';
+import { buildUnbundled, layerSize, libraryShare, runsAlone } from './lib/unbundled.mjs';
+import { measureRegisterCost } from './lib/register-cost.mjs';
+import { profileFirstCaller } from './lib/first-caller.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const started = performance.now();
@@ -125,7 +130,8 @@ async function main() {
   notes.forEach((n) => log(n));
   log('bundling functions');
   const { functions, examples } = await buildFunctions(root);
-  let rows = variants(functions);
+  Object.assign(functions, await buildUnbundled(root, join(root, 'bench', '.build')));
+  let rows = variants(functions, root);
   if (only) rows = rows.filter((r) => only.has(r.id));
   for (const r of rows) {
     if (!lib && r.fn === 'lib' && !r.unavailable) r.unavailable = 'library not built or missing withFlush/setupTelemetry';
@@ -140,7 +146,7 @@ async function main() {
       log(`cold starts: ${config.coldRuns} per column`);
       e2e.cold = await measureColdStarts({ LambdaSimulator: kit.LambdaSimulator, rx, rows, functions, runs: config.coldRuns, log });
       for (const row of rows) {
-        if (row.unavailable) continue;
+        if (row.unavailable || row.coldOnly) continue;
         log(`warm: ${row.id}`);
         e2e.warm[row.id] = await measureWarm({
           LambdaSimulator: kit.LambdaSimulator, rx, row, fnInfo: functions[row.fn],
@@ -197,7 +203,11 @@ async function main() {
     row.micro = m ? { cpuUs: m.cpuUs, p50Us: m.p50Us, meanUs: m.meanUs } : { note: row.id === 'after-response' ? 'as sync (in-process)' : 'n/a' };
     const c = e2e.cold[row.id];
     if (c) {
-      row.cold = { initMs: median(c.initMs), firstInvokeMs: median(c.firstInvokeMs), firstBilledMs: median(c.firstBilledMs), runs: c.initMs.length, spans: c.spans, invokes: c.invokes, samples: { initMs: c.initMs, firstInvokeMs: c.firstInvokeMs } };
+      row.cold = {
+        initMs: median(c.initMs), firstInvokeMs: median(c.firstInvokeMs), firstBilledMs: median(c.firstBilledMs), firstCallerMs: median(c.firstCallerMs),
+        runs: c.initMs.length, spans: c.spans, invokes: c.invokes, samples: { initMs: c.initMs, firstInvokeMs: c.firstInvokeMs },
+      };
+      if (row.id !== 'bare' && !row.id.startsWith('bare') && c.invokes > 0 && c.spans < c.invokes) row.notes.push(`cold: only ${c.spans} of ${c.invokes} first invokes' spans reached the receiver`);
       if (c.failures.length) row.notes.push(`cold: ${c.failures.length} failure(s), first: ${c.failures[0]}`);
       if (c.unavailable) row.unavailable ??= c.unavailable;
     }
@@ -217,6 +227,20 @@ async function main() {
     }
   }
 
+  log('layer size, bundled function alone, extension registration transport');
+  const layer = await layerSize(root, join(root, 'bench', '.build'), process.execPath);
+  const alone = functions.lib?.taskRoot ? await runsAlone(node, join(functions.lib.taskRoot, 'index.js')) : undefined;
+  const registerCost = await measureRegisterCost({ node, runs: config.quick ? 3 : 15 });
+  const firstCallerProfile = lib ? await profileFirstCaller({ node, root, functions, runs: config.quick ? 1 : 3 }) : undefined;
+  const byoFn = functions['lib-import-only'];
+  const byo = byoFn && !byoFn.error ? { bytes: byoFn.bytes, gzipBytes: byoFn.gzipBytes, libraryBytes: libraryShare(byoFn.composition) } : undefined;
+  let managed;
+  if (existsSync(join(root, 'bench', 'managed.mjs'))) {
+    log('Managed Instances (bench/managed.mjs)');
+    const r = await runChild(node, [join(root, 'bench', 'managed.mjs')], { cwd: root, env: { ...process.env, NODE_OPTIONS: '' }, timeoutMs: 600_000 });
+    managed = lastJsonLine(r.stdout) ?? { error: (r.stderr || `exit ${r.code}`).trim().split('\n').slice(-2).join(' | ') };
+  }
+
   const results = {
     date: new Date().toISOString(),
     machine: {
@@ -231,6 +255,12 @@ async function main() {
     imports,
     profile,
     examples,
+    layer,
+    bundledAlone: alone,
+    registerCost,
+    firstCallerProfile,
+    byo,
+    managed,
     functionsExtra: {
       'lib-esm-first': pickSizes(functions['lib-esm-first']),
       'peer-esm-first': pickSizes(functions['peer-esm-first']),

@@ -55,6 +55,13 @@ export function tableLines(results) {
       return r === undefined ? text : `${text} (${fmtRatio(r)} peer's added)`;
     }],
     ['first invoke latency (median)', (id) => cell(rows, id, (r) => r.cold?.firstInvokeMs, 'ms')],
+    ['first caller: init + first invoke (median of sums)', (id) => cell(rows, id, (r) => r.cold?.firstCallerMs, 'ms')],
+    ['added init + first invoke vs bare', (id) => {
+      if (id === 'bare') return '—';
+      if (!rows[id] || rows[id].unavailable) return cell(rows, id, () => undefined);
+      const f = firstCaller(results, id);
+      return id === 'peer' ? fmtNum(f.added, 'ms') : `${fmtNum(f.added, 'ms')}${f.ratio === undefined ? '' : ` (${fmtRatio(f.ratio)} peer's added)`}`;
+    }],
     [`warm latency p50, receiver 0 ms (${c.warmInvokes} invokes)`, (id) => cell(rows, id, (r) => r.warm?.immediate?.p50, 'ms')],
     ['warm latency p99, receiver 0 ms', (id) => cell(rows, id, (r) => r.warm?.immediate?.p99, 'ms')],
     ['billed duration p50, receiver 0 ms', (id) => cell(rows, id, (r) => r.warm?.immediate?.billedP50, 'ms')],
@@ -127,6 +134,67 @@ export function targets(results) {
     const [, b, c] = results.config.rssMarks;
     add(`no memory growth per invoke once warm (${id}; heap after full GC, ${b} → ${c} invokes, < 0.5 KB/invoke)`, g, g < 0.5,
       `${fmtNum(g, 'KB/invoke')} (VmRSS without forced GC grew ${fmtNum(r?.rssGrowthKbPerInvoke, 'KB/invoke')} over the first ${b} invokes)`);
+  }
+  return out;
+}
+
+const FIRST_CALLER_ROWS = ['bare', 'sync', 'after-response', 'peer', 'bare-unbundled', 'sync-unbundled', 'after-response-unbundled', 'zero-code', 'peer-unbundled'];
+
+/** Init + first invoke over the baseline of the same packaging (bundled / unbundled). */
+export function firstCaller(results, id) {
+  const rows = Object.fromEntries(results.rows.filter((r) => !r.unavailable).map((r) => [r.id, r]));
+  const row = rows[id];
+  const base = rows[row?.baseline ?? ''];
+  const fc = (r) => r?.cold?.firstCallerMs;
+  const added = Number.isFinite(fc(row)) && Number.isFinite(fc(base)) ? fc(row) - fc(base) : undefined;
+  const peer = rows[row?.peerId ?? ''];
+  const peerBase = rows[peer?.baseline ?? ''];
+  const peerAdded = Number.isFinite(fc(peer)) && Number.isFinite(fc(peerBase)) ? fc(peer) - fc(peerBase) : undefined;
+  return { added, peerAdded, ratio: ratio(added, peerAdded) };
+}
+
+/** The first caller's wait per column (bundled and unbundled, zero-code), as Markdown. */
+export function firstCallerTable(results) {
+  const byId = Object.fromEntries(results.rows.map((r) => [r.id, r]));
+  const out = [
+    '| column | init (median) | first invoke (median) | init + first invoke (median of sums) | added over bare of the same packaging | ratio to the peer\'s added |',
+    '|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const id of FIRST_CALLER_ROWS) {
+    const r = byId[id];
+    if (!r) continue;
+    if (r.unavailable) { out.push(`| ${r.label} | n/a (${r.unavailable}) | | | | |`); continue; }
+    const f = firstCaller(results, id);
+    const isBase = r.baseline === id;
+    out.push(`| ${r.label} | ${fmtNum(r.cold?.initMs, 'ms')} | ${fmtNum(r.cold?.firstInvokeMs, 'ms')} | ${fmtNum(r.cold?.firstCallerMs, 'ms')} | ` +
+      `${isBase ? '—' : fmtNum(f.added, 'ms')} | ${isBase || id.startsWith('peer') ? '—' : f.ratio === undefined ? 'n/a' : fmtRatio(f.ratio)} |`);
+  }
+  return out.join('\n');
+}
+
+/** Issue-11 goals, evaluated on this run's figures. */
+export function issue11Targets(results) {
+  const rows = Object.fromEntries(results.rows.filter((r) => !r.unavailable).map((r) => [r.id, r]));
+  const out = [];
+  const add = (name, value, ok, detail) => out.push({ name, value, ok: value === undefined ? undefined : ok, detail });
+  for (const id of ['sync', 'after-response', 'sync-unbundled', 'after-response-unbundled']) {
+    const f = firstCaller(results, id);
+    add(`added init + first invoke (${id}) ≤ 0.25 × the peer's`, f.ratio, f.ratio <= 0.25,
+      `${fmtNum(f.added, 'ms')} vs peer ${fmtNum(f.peerAdded, 'ms')} = ${f.ratio === undefined ? 'n/a' : fmtRatio(f.ratio)}`);
+  }
+  const m = results.imports?.medianMs ?? {};
+  const imp = Number.isFinite(m['lib-import-only']) && Number.isFinite(m.bare) ? m['lib-import-only'] - m.bare : undefined;
+  add('importing the library and wrapping a handler ≤ 3 ms over a bare module (bundled, minified)', imp, imp <= 3, fmtNum(imp, 'ms'));
+  const byo = results.byo;
+  add('bring-your-own SDK (withFlush only): the library\'s share of the bundle ≤ 40 KB minified', byo?.libraryBytes, byo?.libraryBytes <= 40 * 1024,
+    byo?.libraryBytes === undefined ? 'n/a' : `${fmtNum(byo.libraryBytes / 1024, 'KB')} of ${fmtNum(byo.bytes / 1024, 'KB')} (the rest: @opentelemetry/api)`);
+  const cpu = ratio(rows.sync?.micro?.cpuUs, rows.peer?.micro?.cpuUs);
+  add('per-invoke CPU ≤ 0.75 × the peer\'s', cpu, cpu <= 0.75, `${fmtNum(rows.sync?.micro?.cpuUs, 'µs')} vs ${fmtNum(rows.peer?.micro?.cpuUs, 'µs')} = ${cpu === undefined ? 'n/a' : fmtRatio(cpu)}`);
+  const p99 = ratio(rows.sync?.warm?.immediate?.p99, rows.peer?.warm?.immediate?.p99);
+  add('warm p99 (sync, receiver 0 ms) ≤ the peer\'s', p99, p99 <= 1, `${fmtNum(rows.sync?.warm?.immediate?.p99, 'ms')} vs ${fmtNum(rows.peer?.warm?.immediate?.p99, 'ms')}`);
+  for (const id of ['sync', 'after-response']) {
+    const r = ratio(rows[id]?.rss?.hwmMidKb, rows.peer?.rss?.hwmMidKb);
+    add(`peak RSS (${id}) ≤ the peer's`, r, r <= 1, `${fmtNum(kb(rows[id]?.rss?.hwmMidKb), 'MB')} vs ${fmtNum(kb(rows.peer?.rss?.hwmMidKb), 'MB')}`);
   }
   return out;
 }

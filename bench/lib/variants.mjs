@@ -1,10 +1,11 @@
 // The rows of the comparison: which bundle runs, with which environment.
+import { join } from 'node:path';
 
 /**
  * @param {Record<string, any>} functions result of buildFunctions().functions
  * @returns {{ id: string, label: string, fn: string, env: Record<string,string>, expectsExtension?: boolean, unavailable?: string }[]}
  */
-export function variants(functions) {
+export function variants(functions, root) {
   const rows = [
     { id: 'bare', label: 'bare handler', fn: 'bare', env: {} },
     { id: 'sync', label: 'otel-lambda-flush sync', fn: 'lib', env: { OTEL_LAMBDA_FLUSH_MODE: 'sync' } },
@@ -22,9 +23,37 @@ export function variants(functions) {
       env: { NODE_OPTIONS: functions.peer?.nodeOptions ?? '' },
     },
   ];
+  // Cold start only (init + first invoke): the same code unbundled, as layers and many zips
+  // ship it (ES module handler, node_modules beside it), and zero-code activation
+  // (AWS_LAMBDA_EXEC_WRAPPER = the package's wrapper script around the bare handler).
+  rows.push(
+    { id: 'bare-unbundled', label: 'bare handler, unbundled', fn: 'bare-unbundled', env: {}, coldOnly: true, baseline: 'bare-unbundled', peerId: 'peer-unbundled' },
+    { id: 'sync-unbundled', label: 'otel-lambda-flush sync, unbundled', fn: 'lib-unbundled', env: { OTEL_LAMBDA_FLUSH_MODE: 'sync' }, coldOnly: true, baseline: 'bare-unbundled', peerId: 'peer-unbundled' },
+    {
+      id: 'after-response-unbundled',
+      label: 'otel-lambda-flush after-response, unbundled',
+      fn: 'lib-unbundled',
+      env: { OTEL_LAMBDA_FLUSH_MODE: 'after-response', OTEL_LAMBDA_EXTENSION: 'true' },
+      expectsExtension: true, coldOnly: true, baseline: 'bare-unbundled', peerId: 'peer-unbundled',
+    },
+    { id: 'peer-unbundled', label: 'peer, unbundled', fn: 'peer-unbundled', env: { NODE_OPTIONS: functions['peer-unbundled']?.nodeOptions ?? '' }, coldOnly: true, baseline: 'bare-unbundled' },
+    {
+      id: 'zero-code',
+      label: 'otel-lambda-flush zero-code (exec wrapper), unbundled',
+      fn: 'bare-unbundled',
+      env: {},
+      execWrapper: root ? join(root, 'bin', 'otel-lambda-flush-wrapper') : undefined,
+      coldOnly: true, baseline: 'bare-unbundled', peerId: 'peer-unbundled',
+    },
+  );
+  for (const row of rows.slice(0, 4)) {
+    row.baseline = 'bare';
+    if (row.id !== 'peer') row.peerId = 'peer';
+  }
   // --expose-gc lets the bench's memory probe (functions/probe.mjs) force a full GC.
   for (const row of rows) row.env.NODE_OPTIONS = [lambdaHeapFlags(MEMORY_MB), '--expose-gc', row.env.NODE_OPTIONS].filter(Boolean).join(' ');
   for (const row of rows) {
+    if (row.id === 'zero-code' && !row.execWrapper) row.unavailable = 'repo root unknown';
     const built = functions[row.fn];
     if (!built) row.unavailable = `function ${row.fn} was not built`;
     else if (built.error) row.unavailable = `bundle failed: ${built.error}`;

@@ -1,6 +1,7 @@
 // Main-thread side of the extension worker: boots it, waits for its registration with a bounded
 // Atomics.wait (works while a CommonJS or ESM module is still loading), and relays messages.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { workerThreads } from './worker-threads.js';
 import {
   FLAG_INVOKE,
   FLAG_TELEMETRY,
@@ -71,7 +72,7 @@ export class ExtensionBridge {
    */
   constructor(prepare?: { host: string }) {
     const data: WorkerData = { shared: this.shared.buffer as SharedArrayBuffer, ...(prepare ? { prepare } : {}) };
-    this.worker = new Worker(__OLF_WORKER_SOURCE__, {
+    this.worker = new (workerThreads().Worker)(__OLF_WORKER_SOURCE__, {
       eval: true,
       name: 'otel-lambda-flush-extension',
       workerData: data,

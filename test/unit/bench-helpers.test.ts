@@ -1,7 +1,7 @@
 // The bench's pure helpers: order statistics, CPU-profile attribution, table and targets.
 import { describe, expect, it } from 'vitest';
 import { summarizeProfile, bundleModuleMap, moduleGroup } from '../../bench/lib/profile-summary.mjs';
-import { consoleTable, markdownTable, targets } from '../../bench/lib/report.mjs';
+import { consoleTable, firstCaller, firstCallerTable, issue11Targets, markdownTable, targets } from '../../bench/lib/report.mjs';
 import { median, percentile, ratio } from '../../bench/lib/stats.mjs';
 import { lambdaHeapFlags, variants } from '../../bench/lib/variants.mjs';
 
@@ -99,6 +99,44 @@ describe('bench report', () => {
     // A column that is n/a is not judged, even if it has stale figures.
     expect(t['after-response warm p50 within 1 ms of bare at 50 ms receiver latency']?.ok).toBeUndefined();
     expect(t['added cold start (after-response) ideally ≤ 15 ms']?.ok).toBeUndefined();
+  });
+});
+
+describe('bench first caller and issue-11 goals', () => {
+  const results = {
+    config: { coldRuns: 10, warmInvokes: 2000, delayedInvokes: 200, delayMs: 50, rssMarks: [100, 1000, 2000] },
+    imports: { medianMs: { bare: 1, 'lib-import-only': 3.5 } },
+    byo: { bytes: 60_000, gzipBytes: 20_000, libraryBytes: 40_000 },
+    rows: [
+      { id: 'bare', label: 'bare', baseline: 'bare', cold: { initMs: 50, firstInvokeMs: 2, firstCallerMs: 52 } },
+      { id: 'sync', label: 'sync', baseline: 'bare', peerId: 'peer', cold: { initMs: 60, firstInvokeMs: 12, firstCallerMs: 72 }, micro: { cpuUs: 15 }, warm: { immediate: { p99: 4 } }, rss: { hwmMidKb: 90_000 } },
+      { id: 'peer', label: 'peer', baseline: 'bare', cold: { initMs: 150, firstInvokeMs: 32, firstCallerMs: 182 }, micro: { cpuUs: 20 }, warm: { immediate: { p99: 5 } }, rss: { hwmMidKb: 100_000 } },
+      { id: 'bare-unbundled', label: 'bare u', baseline: 'bare-unbundled', peerId: 'peer-unbundled', cold: { firstCallerMs: 40 } },
+      { id: 'sync-unbundled', label: 'sync u', baseline: 'bare-unbundled', peerId: 'peer-unbundled', unavailable: 'failed', cold: { firstCallerMs: 50 } },
+      { id: 'peer-unbundled', label: 'peer u', baseline: 'bare-unbundled', cold: { firstCallerMs: 240 } },
+    ],
+  };
+
+  it('compares added init + first invoke with the peer of the same packaging', () => {
+    const f = firstCaller(results, 'sync');
+    expect(f.added).toBe(20);
+    expect(f.peerAdded).toBe(130);
+    expect(f.ratio).toBeCloseTo(20 / 130);
+    expect(firstCaller(results, 'sync-unbundled').added).toBeUndefined(); // n/a column: not judged
+    const table = firstCallerTable(results);
+    expect(table).toContain('| sync | 60.0 ms | 12.0 ms | 72.0 ms | 20.0 ms | ×0.15 |');
+    expect(table).toContain('n/a (failed)');
+  });
+
+  it('judges each goal, undefined where a figure is missing', () => {
+    const t = Object.fromEntries(issue11Targets(results).map((x) => [x.name, x]));
+    expect(t["added init + first invoke (sync) ≤ 0.25 × the peer's"]?.ok).toBe(true);
+    expect(t["added init + first invoke (sync-unbundled) ≤ 0.25 × the peer's"]?.ok).toBeUndefined();
+    expect(t['importing the library and wrapping a handler ≤ 3 ms over a bare module (bundled, minified)']?.ok).toBe(true);
+    expect(t["bring-your-own SDK (withFlush only): the library's share of the bundle ≤ 40 KB minified"]?.ok).toBe(true);
+    expect(t["per-invoke CPU ≤ 0.75 × the peer's"]?.ok).toBe(true);
+    expect(t["warm p99 (sync, receiver 0 ms) ≤ the peer's"]?.ok).toBe(true);
+    expect(t["peak RSS (after-response) ≤ the peer's"]?.ok).toBeUndefined();
   });
 });
 

@@ -1,6 +1,6 @@
 // Early boot failure: the worker cannot be constructed when the library is imported. Nothing is
 // said at import; the failure is reported once when the handler is wrapped, and the wrapper
-// flushes before the response. `node:worker_threads` is faked (its Worker throws) in this file.
+// flushes before the response. The Worker class is faked (it throws) in this file.
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeContext } from '../../../src/testing/context.js';
@@ -8,15 +8,16 @@ import { memoryTracing, resetProcessState } from '../core/helpers.js';
 
 const fake = vi.hoisted(() => ({ constructed: 0 }));
 
-vi.mock('node:worker_threads', async (importOriginal) => {
-  const real = await importOriginal<typeof import('node:worker_threads')>();
+// The library loads node:worker_threads when it boots the worker (src/extension/worker-threads.ts).
+vi.mock('../../../src/extension/worker-threads.js', async (importOriginal) => {
+  const real = (await importOriginal<typeof import('../../../src/extension/worker-threads.js')>()).workerThreads();
   class ThrowingWorker {
     constructor() {
       fake.constructed++;
       throw new Error('worker boom');
     }
   }
-  return { ...real, default: { ...real, Worker: ThrowingWorker }, Worker: ThrowingWorker };
+  return { workerThreads: () => ({ ...real, Worker: ThrowingWorker }) };
 });
 
 const saved = { ...process.env };
