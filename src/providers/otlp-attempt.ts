@@ -46,6 +46,7 @@ export function useSingleAttempts(exporter: object, timeoutMs: () => number): bo
     warn('OTLP exporter internals not recognised; its own retries stay in place');
     return false;
   }
+  seedNodeHttp(raw);
   const single: Transport = {
     async send(data) {
       const started = performance.now();
@@ -65,4 +66,24 @@ export function useSingleAttempts(exporter: object, timeoutMs: () => number): bo
   };
   delegate._transport = single;
   return true;
+}
+
+/**
+ * Hands the SDK's HTTP transport Node's http / https module (and the keep-alive agent its
+ * default factory would make) before its first send. Left alone, it loads them with
+ * `import('http')`, which makes Node build node:http's ES module facade; reading every export
+ * for that facade loads undici (fetch), tens of ms of CPU on the first export of every cold start.
+ */
+function seedNodeHttp(raw: object): void {
+  const t = raw as { _utils?: unknown; _parameters?: { url?: unknown } };
+  if (t._utils !== null || typeof t._parameters?.url !== 'string') return;
+  let protocol: string;
+  try {
+    protocol = new URL(t._parameters.url).protocol;
+  } catch {
+    return;
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') return;
+  const mod = process.getBuiltinModule?.(protocol === 'http:' ? 'node:http' : 'node:https') as typeof import('node:http') | undefined;
+  if (mod) t._utils = { agent: new mod.Agent({ keepAlive: true }), request: mod.request };
 }
