@@ -7,7 +7,7 @@ import type { ParentExtractor } from '../config/options.js';
 import { resolvePropagators } from '../config/propagators.js';
 import { warnOnce } from '../config/warnings.js';
 import { invokeStoreTraceId } from '../internals/invoke-store.js';
-import { userCodeFailed } from './user-code.js';
+import { swallowThenable, userCodeFailed } from './user-code.js';
 import { parseTraceparent, parseXRayHeader } from './triggers/trace-headers.js';
 import type { TriggerInfo } from './triggers/types.js';
 
@@ -104,8 +104,11 @@ function fromExtractor(extractor: ParentExtractor, event: unknown, lambdaContext
   }
   if (v === undefined || v === null) return ROOT_CONTEXT;
   if (isContext(v)) return v;
-  const what = typeof (v as { then?: unknown }).then === 'function' ? 'a promise (extractors must be synchronous)' : typeof v === 'object' ? 'an object that is not a Context (return trace.setSpanContext(ROOT_CONTEXT, spanContext) for a SpanContext)' : `a ${typeof v}`;
-  if (typeof (v as { then?: unknown }).then === 'function') (v as PromiseLike<unknown>).then(undefined, () => undefined);
+  const what = swallowThenable(v)
+    ? 'a promise (extractors must be synchronous)'
+    : typeof v === 'object'
+      ? 'an object that is not a Context (return trace.setSpanContext(ROOT_CONTEXT, spanContext) for a SpanContext)'
+      : `a ${typeof v}`;
   warnOnce('extractor-result', `extractor returned ${what}; using the built-in extraction`);
   return undefined;
 }

@@ -34,6 +34,20 @@ export function callUserCode<A extends unknown[]>(name: string, fn: ((...args: A
   }
 }
 
+/**
+ * For a user callback that returned a promise where a plain value was due: silences its
+ * rejection (it must never go unhandled) and says so. False for anything else.
+ */
+export function swallowThenable(v: unknown): boolean {
+  if (v === null || typeof v !== 'object' || typeof (v as { then?: unknown }).then !== 'function') return false;
+  try {
+    (v as PromiseLike<unknown>).then(undefined, () => undefined);
+  } catch {
+    // a broken thenable: nothing to silence
+  }
+  return true;
+}
+
 /** Whether `v` looks like a SpanContext (what `recordContext` must return). */
 function isSpanContext(v: unknown): boolean {
   const s = v as { traceId?: unknown; spanId?: unknown } | null;
@@ -55,10 +69,8 @@ export function containRecordContext<F extends (record: unknown, source: string)
       return undefined;
     }
     if (v === undefined || v === null || isSpanContext(v)) return v ?? undefined;
-    if (typeof (v as { then?: unknown }).then === 'function') {
-      (v as PromiseLike<unknown>).then(undefined, () => undefined);
-      userCodeFailed('recordContext', new TypeError('returned a promise (recordContext must be synchronous)'));
-    } else userCodeFailed('recordContext', new TypeError(`returned ${typeof v}, not a SpanContext`));
+    const why = swallowThenable(v) ? 'returned a promise (recordContext must be synchronous)' : `returned ${typeof v}, not a SpanContext`;
+    userCodeFailed('recordContext', new TypeError(why));
     return undefined;
   }) as F;
 }
