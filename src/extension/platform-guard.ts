@@ -71,3 +71,41 @@ export class ErrorTypes {
     return value;
   }
 }
+
+/** Events held for a request id not (yet) known, at most this many ids. */
+export const EARLY_MAX = 256;
+
+/**
+ * Platform events whose invoke this process has not reported as ended yet. On Managed Instances
+ * an invoke ends in a runtime worker thread and the main thread hears of it by message, which
+ * can arrive after Lambda's report: such events wait here (bounded, oldest evicted) until the
+ * id is known. Forged ids are never claimed and fall out as the oldest.
+ */
+export class EarlyEvents<E> {
+  private readonly held = new Map<string, E[]>();
+
+  constructor(private readonly onEvicted: (count: number) => void, private readonly max = EARLY_MAX) {}
+
+  /** Holds `event` for `id`. */
+  hold(id: string, event: E): void {
+    const list = this.held.get(id);
+    if (list) {
+      if (list.length < 4) list.push(event);
+      else this.onEvicted(1);
+      return;
+    }
+    this.held.set(id, [event]);
+    if (this.held.size > this.max) {
+      const oldest = this.held.keys().next().value as string;
+      this.onEvicted(this.held.get(oldest)?.length ?? 0);
+      this.held.delete(oldest);
+    }
+  }
+
+  /** The events held for `id`, now claimed (removed). */
+  claim(id: string): E[] {
+    const list = this.held.get(id);
+    if (list) this.held.delete(id);
+    return list ?? [];
+  }
+}

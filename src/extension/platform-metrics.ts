@@ -11,7 +11,7 @@ import {
   type SpanContext,
   type TracerProvider,
 } from '@opentelemetry/api';
-import { ErrorTypes, KnownInvokes } from './platform-guard.js';
+import { EarlyEvents, ErrorTypes, KnownInvokes } from './platform-guard.js';
 import { create, MIB, type Instruments } from './platform-instruments.js';
 import type { TelemetryEvent } from './worker/protocol.js';
 
@@ -43,6 +43,8 @@ export class PlatformTelemetry {
   private instruments: Instruments | undefined;
   private provider: MeterProvider | undefined;
   private readonly known = new KnownInvokes();
+  /** runtimeDone / report events that came before their invoke was reported ended (Managed Instances). */
+  private readonly early = new EarlyEvents<{ type: 'platform.runtimeDone' | 'platform.report'; record: Rec }>((n) => (this.droppedEvents += n));
   private readonly errorTypes = new ErrorTypes();
   private droppedEvents = 0;
   private initRecorded = false;
@@ -96,6 +98,14 @@ export class PlatformTelemetry {
    */
   invocationEnded(spanContext: SpanContext | undefined, requestId: string): void {
     this.known.add(requestId);
+    const early = this.early.claim(requestId);
+    if (early.length > 0) {
+      const m = this.meters();
+      for (const e of early) {
+        if (e.type === 'platform.runtimeDone') this.onRuntimeDone(m, e.record);
+        else this.onReport(m, e.record);
+      }
+    }
     if (this.firstInvocation !== undefined) return;
     this.firstInvocation = spanContext && trace.isSpanContextValid(spanContext) ? spanContext : null;
     this.maybeInitSpan();
@@ -129,7 +139,8 @@ export class PlatformTelemetry {
 
   private onRuntimeDone(m: Instruments, r: Rec): void {
     const seen = this.known.get(r.requestId as string);
-    if (!seen || seen.runtimeDone) {
+    if (!seen) return this.early.hold(r.requestId as string, { type: 'platform.runtimeDone', record: r });
+    if (seen.runtimeDone) {
       this.droppedEvents++;
       return;
     }
@@ -154,10 +165,7 @@ export class PlatformTelemetry {
     const errorType = r.errorType as string | undefined;
     const id = r.requestId as string;
     const seen = this.known.get(id);
-    if (!seen) {
-      this.droppedEvents++;
-      return;
-    }
+    if (!seen) return this.early.hold(id, { type: 'platform.report', record: r });
     this.known.reported(id);
     if (!seen.timedOut) {
       m.invocations.add(1);

@@ -1,3 +1,4 @@
+import { EARLY_MAX } from '../../../src/extension/platform-guard.js';
 import { MeterProvider, MetricReader, DataPointType, type MetricData } from '@opentelemetry/sdk-metrics';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { describe, expect, it } from 'vitest';
@@ -151,7 +152,25 @@ describe('PlatformTelemetry', () => {
     expect(hist(m.get('aws.lambda.billed_duration')).count).toBe(3);
     // real-2's duration from its (first) runtimeDone, real-1's and real-3's from their reports.
     expect(hist(m.get('faas.invoke_duration'))).toMatchObject({ count: 3 });
-    expect(platform.dropped).toBe(1 + 1000 + 1 + 1);
+    // Unknown ids wait (bounded) in case their invoke is reported later; the oldest fall out, counted.
+    expect(platform.dropped).toBeGreaterThanOrEqual(1 + 1000 + 1 + 1 - EARLY_MAX);
+    // A forged id never counts, however long it waits.
+    feed(Array.from({ length: EARLY_MAX + 5 }, (_, i) => report(`more-forged-${i}`)));
+    expect(sum((await collect()).get('faas.invocations'))).toBe(3);
+  });
+
+  it('a report that arrives before its invoke is reported ended (Managed Instances: the worker thread tells the main thread) still counts, once', async () => {
+    const { platform, collect, feed } = setup();
+    feed([
+      { time: t(6000), type: 'platform.runtimeDone', record: { requestId: 'mi-1', status: 'success', metrics: { durationMs: 7 } } },
+      report('mi-1'),
+    ]);
+    expect(sum((await collect()).get('faas.invocations')) || 0).toBe(0);
+    platform.invocationEnded(undefined, 'mi-1');
+    platform.invocationEnded(undefined, 'mi-1');
+    const m = await collect();
+    expect(sum(m.get('faas.invocations'))).toBe(1);
+    expect(hist(m.get('faas.invoke_duration'))).toMatchObject({ count: 1 });
   });
 
   it('bounds error.type: 20 distinct values of at most 128 characters, the rest _OTHER', async () => {
