@@ -34,7 +34,7 @@ type Want = { traces: boolean; metrics: boolean; logs: boolean };
 
 /**
  * The SDK modules for the signals wanted, loaded synchronously; undefined when they cannot be
- * found from this file (the library was bundled with its dependencies: see loadSdkAsync).
+ * found from this file (not installed, and not bundled with the function).
  */
 export function loadSdkSync(want: Want): Sdk | undefined {
   try {
@@ -43,23 +43,6 @@ export function loadSdkSync(want: Want): Sdk | undefined {
     if ((e as { code?: unknown } | null)?.code === 'MODULE_NOT_FOUND') return undefined;
     throw e;
   }
-}
-
-/**
- * The same with import(): a bundler sees these literal specifiers and bundles the SDK, which a
- * require made at run time cannot find. The providers are then registered once it resolves.
- */
-export async function loadSdkAsync(want: Want): Promise<Sdk> {
-  const [resources, core, hooks, apiLogs, trace, metrics, logs] = await Promise.all([
-    import('@opentelemetry/resources'),
-    import('@opentelemetry/core'),
-    import('@opentelemetry/context-async-hooks'),
-    import('@opentelemetry/api-logs'),
-    want.traces ? import('@opentelemetry/sdk-trace') : undefined,
-    want.metrics ? import('@opentelemetry/sdk-metrics') : undefined,
-    want.logs ? import('@opentelemetry/sdk-logs') : undefined,
-  ]);
-  return { resources, core, hooks, apiLogs, ...(trace ? { trace } : {}), ...(metrics ? { metrics } : {}), ...(logs ? { logs } : {}) };
 }
 
 function loadAll(want: Want): Sdk {

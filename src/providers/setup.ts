@@ -13,7 +13,7 @@ import { setExportMetricsProvider } from './export-metrics.js';
 import { exporterKind } from './exporters.js';
 import { enableInstrumentations, validateInstrumentations, type InstrumentationLike } from './instrumentations.js';
 import { resolveResourceAttributes } from './resource.js';
-import { loadSdkAsync, loadSdkSync, type Sdk } from './sdk-load.js';
+import { loadSdkSync, type Sdk } from './sdk-load.js';
 
 /** Options of {@link setupTelemetry}. Each falls back to its OTEL_* env var. */
 export interface SetupTelemetryOptions {
@@ -83,9 +83,8 @@ const PATHS = { traces: ['/v1/traces', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'], me
  *
  * The providers are registered before it returns, so tracers and meters taken at module scope
  * work in CommonJS too; the exporters load at their first export. The returned promise is
- * already settled (awaiting it is optional) — except when the SDK was bundled into the same
- * file as this library: then it registers once the bundled modules are imported (await it in
- * ESM; the first invoke waits for it). A second call returns the first call's promise.
+ * already settled (awaiting it is optional), bundled or not (the SDK is loaded through literal
+ * `require()` calls that bundlers inline). A second call returns the first call's promise.
  * With `OTEL_SDK_DISABLED=true` nothing is set up.
  *
  * @example
@@ -117,15 +116,8 @@ export function setupTelemetry(options: SetupTelemetryOptions = {}): Promise<Tel
     const sdk = want && loadSdkSync(want);
     if (!want) promise = Promise.resolve({ shutdown: () => Promise.resolve() });
     else if (sdk) promise = Promise.resolve(build(sdk, options, instrumentations, env));
-    else {
-      // Bundled with the SDK: registered once the bundled modules are imported; the first
-      // invoke waits for it.
-      promise = loadSdkAsync(want).then((loaded) => build(loaded, options, instrumentations, env)).catch(failed);
-      state.pendingSetup = promise;
-      void promise.finally(() => {
-        if (state.pendingSetup === promise) state.pendingSetup = undefined;
-      }).catch(() => undefined);
-    }
+    // The literal requires (sdk-load.ts) are inlined by bundlers: only a missing package gets here.
+    else promise = failed(new Error('the OpenTelemetry SDK packages cannot be found (install them, or bundle the function with them)'));
   } catch (e) {
     promise = failed(e);
   }
