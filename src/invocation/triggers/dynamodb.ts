@@ -2,7 +2,7 @@
 // (FaaS conventions: kind SERVER) with the stream-consumer attributes of the batch. Item keys
 // and images are never recorded.
 import { SpanKind, type Attributes } from '@opentelemetry/api';
-import { batchTrigger, commonValue, eventSourceOf } from './messaging.js';
+import { batchTrigger, commonValue, eventSourceOf } from './batch.js';
 import * as sc from './semconv.js';
 import type { TriggerInfo, TriggerOptions } from './types.js';
 import { get, isoFromEpoch, str } from './util.js';

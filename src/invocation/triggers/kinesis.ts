@@ -1,7 +1,7 @@
 // Kinesis Data Streams event source mapping. Records carry no trace context of their own
 // (it would be inside the payload, which is never read): links come from `recordContext`.
 import { SpanKind } from '@opentelemetry/api';
-import { batchTrigger, eventSourceOf } from './messaging.js';
+import { batchTrigger, eventSourceOf } from './batch.js';
 import * as sc from './semconv.js';
 import type { TriggerInfo, TriggerOptions } from './types.js';
 import { get, str } from './util.js';

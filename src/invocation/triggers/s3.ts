@@ -1,6 +1,6 @@
 // S3 event notifications: a data-source trigger (FaaS conventions: kind SERVER).
 import { SpanKind, type Attributes } from '@opentelemetry/api';
-import { batchTrigger, commonValue, eventSourceOf } from './messaging.js';
+import { batchTrigger, commonValue, eventSourceOf } from './batch.js';
 import { truncate, valueLimit } from './limits.js';
 import * as sc from './semconv.js';
 import type { TriggerInfo, TriggerOptions } from './types.js';

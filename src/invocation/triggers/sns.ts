@@ -1,7 +1,7 @@
 // SNS subscription: one notification per invoke (the Records array holds one record).
 import { SpanKind } from '@opentelemetry/api';
 import { snsRecordContext } from './links.js';
-import { batchTrigger, commonValue, eventSourceOf } from './messaging.js';
+import { batchTrigger, commonValue, eventSourceOf } from './batch.js';
 import * as sc from './semconv.js';
 import type { TriggerInfo, TriggerOptions } from './types.js';
 import { arnResource, get, str } from './util.js';

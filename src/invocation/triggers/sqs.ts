@@ -1,7 +1,7 @@
 // SQS event source mapping: a batch of messages from one (or several) queues.
 import { SpanKind } from '@opentelemetry/api';
 import { sqsRecordContext } from './links.js';
-import { batchTrigger, eventSourceOf } from './messaging.js';
+import { batchTrigger, eventSourceOf } from './batch.js';
 import * as sc from './semconv.js';
 import type { TriggerInfo, TriggerOptions } from './types.js';
 import { arnResource, get, str } from './util.js';

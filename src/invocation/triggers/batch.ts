@@ -1,4 +1,5 @@
-// Shared shape of the batch / message triggers (SQS, SNS, Kinesis, DynamoDB Streams, S3).
+// The shared shape of the record-batch triggers (SQS, SNS, Kinesis, DynamoDB Streams, S3): one
+// BatchFamily per source, turned into a TriggerInfo with links to each record's upstream context.
 import { SpanKind, type Attributes } from '@opentelemetry/api';
 import { MAX_SCANNED_RECORDS, recordLinks, type RecordContextReader } from './links.js';
 import * as sc from './semconv.js';
