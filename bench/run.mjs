@@ -238,7 +238,9 @@ async function main() {
   if (existsSync(join(root, 'bench', 'managed.mjs'))) {
     log('Managed Instances (bench/managed.mjs)');
     const r = await runChild(node, [join(root, 'bench', 'managed.mjs')], { cwd: root, env: { ...process.env, NODE_OPTIONS: '' }, timeoutMs: 600_000 });
-    managed = lastJsonLine(r.stdout) ?? { error: (r.stderr || `exit ${r.code}`).trim().split('\n').slice(-2).join(' | ') };
+    // managed.mjs prints a markdown table (its description line, then the rows).
+    const table = r.code === 0 ? r.stdout.slice(r.stdout.indexOf('Lambda Managed Instances:')).trim() : '';
+    managed = table.includes('| variant |') ? { table } : { error: (r.stderr || `exit ${r.code}`).trim().split('\n').slice(-2).join(' | ') };
   }
 
   const results = {

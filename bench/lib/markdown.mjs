@@ -24,7 +24,8 @@ function extras(results) {
     (fp.undiciLoaded ? 'undici was loaded: the OTLP exporter loads node:http with `import(\'http\')` (otlp-exporter-base), which makes Node 24 build node:http\'s ES module facade, and reading its exports loads undici.' : 'undici (fetch) was not loaded.'));
   else if (fp?.unavailable) out.push(`First-caller profile: n/a (${fp.unavailable}).`);
   const mi = results.managed;
-  if (mi) out.push(mi.error ? `Managed Instances (bench/managed.mjs): n/a (${mi.error})` : `Managed Instances (bench/managed.mjs): \`${JSON.stringify(mi).slice(0, 400)}\``);
+  if (mi?.table) out.push('', `### ${mi.table.split('\n')[0]}`, '', ...mi.table.split('\n').slice(1).filter((l) => l.startsWith('|')), '');
+  else if (mi) out.push(mi.error ? `Managed Instances (bench/managed.mjs): n/a (${mi.error})` : `Managed Instances (bench/managed.mjs): \`${JSON.stringify(mi).slice(0, 400)}\``);
   else out.push('Managed Instances: bench/managed.mjs not present in this tree (run.mjs runs it when it is).');
   return out;
 }
