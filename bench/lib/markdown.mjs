@@ -24,10 +24,18 @@ function extras(results) {
     (fp.undiciLoaded ? 'undici was loaded: the OTLP exporter loads node:http with `import(\'http\')` (otlp-exporter-base), which makes Node 24 build node:http\'s ES module facade, and reading its exports loads undici.' : 'undici (fetch) was not loaded.'));
   else if (fp?.unavailable) out.push(`First-caller profile: n/a (${fp.unavailable}).`);
   const mi = results.managed;
-  if (mi?.table) out.push('', `### ${mi.table.split('\n')[0]}`, '', ...mi.table.split('\n').slice(1).filter((l) => l.startsWith('|')), '');
+  if (mi?.table) out.push('Managed Instances: see the table below (bench/managed.mjs).');
   else if (mi) out.push(mi.error ? `Managed Instances (bench/managed.mjs): n/a (${mi.error})` : `Managed Instances (bench/managed.mjs): \`${JSON.stringify(mi).slice(0, 400)}\``);
   else out.push('Managed Instances: bench/managed.mjs not present in this tree (run.mjs runs it when it is).');
   return out;
+}
+
+/** The Managed Instances table of bench/managed.mjs, as its own section. */
+function managedSection(results) {
+  const table = results.managed?.table;
+  if (!table) return [];
+  const lines = table.split('\n');
+  return ['## Lambda Managed Instances', '', lines[0], '', ...lines.slice(1).filter((l) => l.startsWith('|')), ''];
 }
 
 export function markdown(results) {
@@ -48,6 +56,7 @@ export function markdown(results) {
   for (const t of issue11Targets(results)) out.push(`- ${mark(t.ok)} ${t.name}: ${t.detail}`);
   out.push('');
   out.push(...extras(results).map((x) => `- ${x}`), '');
+  out.push(...managedSection(results));
   out.push('## Issue 6 targets (this run)', '');
   for (const t of targets(results)) out.push(`- ${mark(t.ok)} ${t.name}: ${t.detail}`);
   out.push('');
