@@ -16,7 +16,7 @@ import { resolveTargets } from './flush/targets.js';
 import type { FlushReason, FlushStrategy } from './flush/types.js';
 import { InvocationCore } from './invocation/lifecycle.js';
 import { callUserCode } from './invocation/user-code.js';
-import { inRuntimeWorker } from './managed/threads.js';
+import { inRuntimeWorker } from './threads.js';
 import { joinAsRuntimeWorker, reportEnded } from './managed/worker-side.js';
 import { installSigtermHandler } from './shutdown.js';
 import { processState } from './state.js';

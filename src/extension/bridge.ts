@@ -1,7 +1,7 @@
 // Main-thread side of the extension worker: boots it, waits for its registration with a bounded
 // Atomics.wait (works while a CommonJS or ESM module is still loading), and relays messages.
 import type { Worker } from 'node:worker_threads';
-import { workerThreads } from './worker-threads.js';
+import { workerThreads } from '../worker-threads.js';
 import {
   FLAG_INVOKE,
   FLAG_TELEMETRY,

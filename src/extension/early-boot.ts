@@ -3,7 +3,7 @@
 // packages are evaluated. A failure is kept and reported when the handler is wrapped.
 import { readVar, VARS } from '../config/variables.js';
 import type { Env } from '../config/env.js';
-import { inRuntimeWorker, isExtensionWorker, managedMode } from '../managed/threads.js';
+import { inRuntimeWorker, isExtensionWorker, managedMode } from '../threads.js';
 import { ExtensionBridge } from './bridge.js';
 import { slot } from './slot.js';
 

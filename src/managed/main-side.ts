@@ -4,7 +4,7 @@
 // wait for their answers, bounded by the budget the shutdown gives it.
 import { slot as extensionSlot } from '../extension/slot.js';
 import { processState } from '../state.js';
-import { openChannel } from './threads.js';
+import { openChannel } from '../threads.js';
 
 /** Worker threads remembered (far above any worker count the runtime client starts). */
 const MAX_WORKERS = 4096;

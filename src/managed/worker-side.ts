@@ -2,11 +2,11 @@
 // its word (SIGTERM reached it) flush and shut this thread's providers down, then answer.
 // When no main-thread part answers, warn once: SIGTERM is then seen by nobody, and what the
 // background export has not sent yet when the environment ends is lost.
-import { threadId } from 'node:worker_threads';
 import { warnOnce } from '../config/warnings.js';
 import { runShutdown } from '../shutdown.js';
 import { processState } from '../state.js';
-import { MAX_ENDED_IDS, openChannel, type ManagedMessage } from './threads.js';
+import { MAX_ENDED_IDS, openChannel, type ManagedMessage } from '../threads.js';
+import { workerThreads } from '../worker-threads.js';
 
 /** How long a worker thread waits for the main thread's answer before it warns, in ms. */
 export const MAIN_ANSWER_WAIT_MS = 2000;
@@ -39,6 +39,7 @@ export function joinAsRuntimeWorker(lossBoundMs: number): void {
   const s = slot();
   if (s.joined) return;
   s.joined = true;
+  const threadId = workerThreads().threadId;
   // Worker threads hear each other's hellos: only the lowest thread id warns, once per environment.
   const peers = new Set<number>();
   const channel = openChannel((m) => {

@@ -8,7 +8,7 @@ import { createCore } from '../compose.js';
 import { warn } from '../diag.js';
 import { setupTelemetry } from '../index.js';
 import { coordinateWorkers } from '../managed/main-side.js';
-import { isExtensionWorker, managedMode } from '../managed/threads.js';
+import { isExtensionWorker, managedMode } from '../threads.js';
 import { processState } from '../state.js';
 
 /**

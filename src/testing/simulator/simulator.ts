@@ -3,6 +3,7 @@
 // once); a timeout or crash resets the environment.
 import { performance } from 'node:perf_hooks';
 import { Environment, round, type InvokeState } from './environment.js';
+import { LambdaSimulatorError } from './simulator-error.js';
 import { handOver } from './hand-over.js';
 import { newRequestId } from './ids.js';
 import { startLogSocket, type LogSocket } from './log-socket.js';
@@ -10,36 +11,13 @@ import { resolveOptions, type ResolvedOptions } from './options.js';
 import { abortError, emitReport, extensionOverhead, responseFields } from './reports.js';
 import { startApiServer, type ApiServer } from './server.js';
 import { Slots } from './slots.js';
-import type {
-  ExtensionInfo,
-  InitRecord,
-  InvokeError,
-  InvokeOptions,
-  InvokeResult,
-  ShutdownResult,
-  SimulatorOptions,
-  TelemetryLog,
-} from './types.js';
+import type { ExtensionInfo, InitRecord, InvokeError, InvokeOptions, InvokeResult, ShutdownResult, SimulatorOptions, TelemetryLog } from './types.js';
+
+export { LambdaSimulatorError };
 
 const LOG_LIMIT = 10_000;
 /** How long a thaw waits for queued telemetry (the previous report) before the next event. */
 const THAW_DELIVERY_MS = 1000;
-
-/** An init that failed (error posted, process exited, or init timeout), with Lambda's error type. */
-export class LambdaSimulatorError extends Error {
-  /** Lambda's error type, e.g. `Runtime.ImportModuleError`, `Runtime.ExitError`, `Sandbox.Timedout`. */
-  readonly errorType: string;
-  /** The error as Lambda would report it. */
-  readonly lambdaError: InvokeError;
-
-  constructor(lambdaError: InvokeError, logTail: string[]) {
-    const tail = logTail.length > 0 ? `\n--- last runtime output ---\n${logTail.join('\n')}` : '';
-    super(`LambdaSimulator: init failed: ${lambdaError.errorType}: ${lambdaError.errorMessage}${tail}`);
-    this.name = 'LambdaSimulatorError';
-    this.errorType = lambdaError.errorType;
-    this.lambdaError = lambdaError;
-  }
-}
 
 /**
  * A local AWS Lambda: Runtime, Extensions and Telemetry APIs on 127.0.0.1, the handler running

@@ -8,9 +8,9 @@ import { memoryTracing, resetProcessState } from '../core/helpers.js';
 
 const fake = vi.hoisted(() => ({ constructed: 0 }));
 
-// The library loads node:worker_threads when it boots the worker (src/extension/worker-threads.ts).
-vi.mock('../../../src/extension/worker-threads.js', async (importOriginal) => {
-  const real = (await importOriginal<typeof import('../../../src/extension/worker-threads.js')>()).workerThreads();
+// The library loads node:worker_threads when it boots the worker (src/worker-threads.ts).
+vi.mock('../../../src/worker-threads.js', async (importOriginal) => {
+  const real = (await importOriginal<typeof import('../../../src/worker-threads.js')>()).workerThreads();
   class ThrowingWorker {
     constructor() {
       fake.constructed++;

@@ -4,7 +4,7 @@
 import { BroadcastChannel } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { coordinateWorkers, knownWorkers } from '../../../src/managed/main-side.js';
-import { CHANNEL_NAME, inRuntimeWorker, isExtensionWorker, managedMode } from '../../../src/managed/threads.js';
+import { CHANNEL_NAME, inRuntimeWorker, isExtensionWorker, managedMode } from '../../../src/threads.js';
 import { processState } from '../../../src/state.js';
 
 const channels: BroadcastChannel[] = [];

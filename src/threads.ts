@@ -3,9 +3,8 @@
 // main thread only; the library on the main thread (the register preload) speaks for the
 // environment, the copies in the worker threads for their own providers. A BroadcastChannel
 // reaches every thread of the process and is unref'd, so it never keeps one alive.
-import { BroadcastChannel, isMainThread, workerData } from 'node:worker_threads';
-import * as workerThreads from 'node:worker_threads';
-import type { Env } from '../config/env.js';
+import type { Env } from './config/env.js';
+import { workerThreads } from './worker-threads.js';
 
 /** The channel's name; a future incompatible protocol takes a new one. */
 export const CHANNEL_NAME = 'otel-lambda-flush.managed.v1';
@@ -35,15 +34,16 @@ export function managedMode(env: Env = process.env): boolean {
 
 /** True in the library's own extension worker (which Node also hands NODE_OPTIONS preloads). */
 export function isExtensionWorker(): boolean {
-  if (isMainThread) return false;
-  if ((workerThreads as { threadName?: unknown }).threadName === EXTENSION_THREAD) return true;
-  const d = workerData as { shared?: unknown; prepare?: unknown } | null | undefined;
+  const wt = workerThreads();
+  if (wt.isMainThread) return false;
+  if ((wt as { threadName?: unknown }).threadName === EXTENSION_THREAD) return true;
+  const d = wt.workerData as { shared?: unknown; prepare?: unknown } | null | undefined;
   return typeof d === 'object' && d !== null && d.shared instanceof SharedArrayBuffer && Object.keys(d).every((k) => k === 'shared' || k === 'prepare');
 }
 
 /** A thread that runs handlers (not the main thread, not the library's extension worker). */
 export function inRuntimeWorker(): boolean {
-  return !isMainThread && !isExtensionWorker();
+  return !workerThreads().isMainThread && !isExtensionWorker();
 }
 
 function isMessage(x: unknown): x is ManagedMessage {
@@ -72,7 +72,7 @@ export interface ManagedChannel {
 
 /** Opens the channel (unref'd). Malformed messages are ignored. */
 export function openChannel(onMessage: (m: ManagedMessage) => void): ManagedChannel {
-  const ch = new BroadcastChannel(CHANNEL_NAME);
+  const ch = new (workerThreads().BroadcastChannel)(CHANNEL_NAME);
   (ch as { unref?: () => void }).unref?.();
   ch.onmessage = (e) => {
     const data = (e as { data?: unknown }).data;
