@@ -21,6 +21,9 @@ import { joinAsRuntimeWorker, reportEnded } from './managed/worker-side.js';
 import { installSigtermHandler } from './shutdown.js';
 import { processState } from './state.js';
 
+/** Wrappers remembered for SIGTERM and flushNow (far above what a function builds at module scope). */
+const MAX_FLUSH_TARGETS = 64;
+
 /** The extension's links for these options, or NO_LINKS (after one warning) where it cannot run. */
 function extensionLinks(options: ResolvedOptions): StrategyLinks {
   if (options.concurrent && inRuntimeWorker()) {
@@ -103,7 +106,10 @@ export function createCore(input: OtelLambdaOptions | undefined): InvocationCore
       return [t.traces, t.metrics, t.logs];
     },
   });
-  processState().targets.add(core);
+  // Bounded: a wrapper built per invoke (inside the handler) would otherwise grow this forever.
+  const all = processState().targets;
+  if (all.size < MAX_FLUSH_TARGETS) all.add(core);
+  else warnOnce('too-many-wrappers', `more than ${MAX_FLUSH_TARGETS} wrappers built in this process: build withFlush()/otelFlush() once, at module scope (the extra ones are not flushed at SIGTERM)`);
   if (options.handleSigterm) installSigtermHandler();
   // Signals reach the main thread only: a runtime worker thread flushes at the main thread's word.
   if (options.concurrent && inRuntimeWorker()) joinAsRuntimeWorker(options.flush.intervalMs);

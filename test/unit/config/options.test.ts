@@ -112,3 +112,14 @@ describe('resolveOptions', () => {
     expect(resolveOptions({}, { AWS_LAMBDA_MAX_CONCURRENCY: '64' }).concurrent).toBe(true);
   });
 });
+
+describe('wrappers built per invoke', () => {
+  it('at most 64 are remembered for SIGTERM, with one warning naming the fix', async () => {
+    const { withFlush } = await import('../../../src/handler/with-flush.js');
+    const { processState } = await import('../../../src/state.js');
+    const before = processState().targets.size;
+    for (let i = 0; i < 80; i++) withFlush(async () => i, { handleSigterm: false });
+    expect(processState().targets.size).toBeLessThanOrEqual(Math.max(64, before));
+    expect(warnings().filter((w) => w.includes('build withFlush()/otelFlush() once, at module scope'))).toHaveLength(1);
+  });
+});
