@@ -120,6 +120,6 @@ describe('wrappers built per invoke', () => {
     const before = processState().targets.size;
     for (let i = 0; i < 80; i++) withFlush(async () => i, { handleSigterm: false });
     expect(processState().targets.size).toBeLessThanOrEqual(Math.max(64, before));
-    expect(warnings().filter((w) => w.includes('build withFlush()/otelFlush() once, at module scope'))).toHaveLength(1);
+    expect(warnings().filter((w: string) => w.includes('build withFlush()/otelFlush() once, at module scope'))).toHaveLength(1);
   });
 });
