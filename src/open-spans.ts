@@ -15,21 +15,24 @@ export const MAX_TRACKED_SPANS = 1000;
 export class InvocationScope {
   /** False once the invocation ended: contexts that leak past it (middy's activation) tell. */
   open = true;
-  private readonly spans = new Set<Span>();
+  /** Created at the first child span: most invokes of a wrapper without OpenSpanProcessor have none. */
+  private spans: Set<Span> | undefined;
 
   /** Tracks a span started inside the invocation. */
   add(span: Span): void {
-    if (this.open && this.spans.size < MAX_TRACKED_SPANS) this.spans.add(span);
+    if (!this.open) return;
+    const spans = (this.spans ??= new Set());
+    if (spans.size < MAX_TRACKED_SPANS) spans.add(span);
   }
 
   /** Forgets an ended span. */
   delete(span: unknown): void {
-    this.spans.delete(span as Span);
+    this.spans?.delete(span as Span);
   }
 
   /** Number of spans still open. */
   get size(): number {
-    return this.spans.size;
+    return this.spans?.size ?? 0;
   }
 
   /**
@@ -37,6 +40,7 @@ export class InvocationScope {
    * children before parents as far as start order tells (latest first). Never throws.
    */
   endOpen(reason: string, errorType: string): number {
+    if (!this.spans) return 0;
     const open = [...this.spans].reverse();
     this.spans.clear();
     for (const span of open) {

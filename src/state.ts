@@ -19,12 +19,8 @@ export interface FlushTarget {
   endOpenInvocations(reason: string): void;
 }
 
-/** Counters kept by the exporter wrappers that setupTelemetry() installs. */
+/** Counters kept by the processors and reliable exporters that setupTelemetry() installs. */
 export interface ExportHealth {
-  /** Failed export calls per signal since the process started. */
-  failures: Record<Signal, number>;
-  /** Last export error per signal. */
-  lastError: Partial<Record<Signal, unknown>>;
   /** Items (spans, log records) ended since the last flush started. */
   pending: Record<Signal, number>;
   /** Export calls still waiting for their result. */
@@ -71,8 +67,6 @@ function create(): ProcessState {
     targets: new Set(),
     shutdownHooks: [],
     health: {
-      failures: { traces: 0, metrics: 0, logs: 0 },
-      lastError: {},
       pending: { traces: 0, metrics: 0, logs: 0 },
       inFlight: { traces: 0, metrics: 0, logs: 0 },
     },

@@ -49,10 +49,6 @@ export class ProviderFlusher implements Flusher {
     const budget = Math.max(0, Number.isFinite(budgetMs) ? budgetMs : 0);
     const state = processState();
     const health = state.health;
-    const failures = health.failures;
-    const tracesBefore = failures.traces;
-    const metricsBefore = failures.metrics;
-    const logsBefore = failures.logs;
     const signals: Record<Signal, SignalFlushStatus> = { traces: 'skipped', metrics: 'skipped', logs: 'skipped' };
     let error: unknown;
     let targets: FlushTargets = {};
@@ -103,12 +99,6 @@ export class ProviderFlusher implements Flusher {
     const unsettled = (state.unsettled ??= { traces: false, metrics: false, logs: false });
     for (const s of SIGNALS) {
       if (final[s] === 'timeout' && !timedOut) final[s] = 'failed';
-      // forceFlush resolves even when the exporter failed: the counting exporters tell.
-      const before = s === 'traces' ? tracesBefore : s === 'metrics' ? metricsBefore : logsBefore;
-      if (final[s] === 'ok' && failures[s] > before) {
-        final[s] = 'failed';
-        error ??= health.lastError[s];
-      }
       // Anything dropped, or still kept for a later flush, is not a delivered flush.
       if ((final[s] === 'ok' || final[s] === 'skipped') && (items[s].dropped > 0 || items[s].kept > 0)) {
         final[s] = 'failed';

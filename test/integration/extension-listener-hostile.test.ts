@@ -2,9 +2,10 @@
 // neighbour on the same machine: forged reports (wrong path, right path), a slow-socket flood
 // and a big-body flood while Lambda's own deliveries keep arriving; two environments at once
 // on the default port. Counted metrics must equal the real invokes.
+import { slowSocketFlood } from '../helpers/slow-sockets.js';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LambdaSimulator, OtlpReceiver } from '../../src/testing/index.js';
@@ -88,19 +89,7 @@ describe('extension listener: a hostile neighbour', () => {
 
   it('300 slow sockets (one header line a second) do not keep Lambda deliveries out', async () => {
     const { rx, sim, url } = await start();
-    const slow = Array.from({ length: 300 }, () => {
-      const s = connect(Number(url.port), url.hostname);
-      s.on('error', () => undefined);
-      s.resume();
-      sockets.push(s);
-      s.write(`POST ${url.pathname} HTTP/1.1\r\n`);
-      return s;
-    });
-    let line = 0;
-    const drip = setInterval(() => {
-      line++;
-      for (const s of slow) if (!s.destroyed) s.write(`x-slow-${line}: ${line}\r\n`);
-    }, 1000);
+    const flood = slowSocketFlood(Number(url.port), url.hostname, url.pathname);
     try {
       const invokes = 10;
       for (let i = 0; i < invokes; i++) {
@@ -113,7 +102,7 @@ describe('extension listener: a hostile neighbour', () => {
       const failed = sim.telemetry.batches.filter((b) => !b.ok);
       expect(failed, JSON.stringify(failed.map((b) => b.attempts))).toHaveLength(0);
     } finally {
-      clearInterval(drip);
+      flood.stop();
     }
   }, 60_000);
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { flushBudget } from '../../../src/flush/budget.js';
 import { ProviderFlusher } from '../../../src/flush/flusher.js';
 import type { FlushOutcome } from '../../../src/flush/types.js';
-import { countingExporter } from '../../../src/providers/counting.js';
+import { reliableExporter } from '../../../src/providers/reliable/exporter.js';
 import { armDeadlineGuard } from '../../../src/invocation/deadline.js';
 
 const after = (ms: number, fail = false) => () =>
@@ -56,12 +56,12 @@ describe('ProviderFlusher', () => {
     expect(out.signals).toEqual({ traces: 'skipped', metrics: 'skipped', logs: 'skipped' });
   });
 
-  it('reports failed when a counting exporter saw a failed export during the flush', async () => {
-    const failing = countingExporter('traces', {
-      export: (_items: unknown[], cb: (r: { code: number; error?: Error }) => void) => cb({ code: 1, error: new Error('503') }),
-      shutdown: () => Promise.resolve(),
-    });
-    const flusher = new ProviderFlusher(() => ({ traces: { forceFlush: () => new Promise<void>((resolve) => failing.export([], () => resolve())) } }));
+  it('reports failed when a reliable exporter could not deliver during the flush (forceFlush itself resolves)', async () => {
+    const failing = reliableExporter(
+      { export: (_items: unknown[], cb: (r: { code: number; error?: Error }) => void) => cb({ code: 1, error: new Error('503') }), shutdown: () => Promise.resolve() },
+      { signal: 'traces' },
+    );
+    const flusher = new ProviderFlusher(() => ({ traces: { forceFlush: () => new Promise<void>((resolve) => failing.export([{ name: 'x' }], () => resolve())) } }));
     const out = await flusher.flush(1000, 'invoke');
     expect(out.signals.traces).toBe('failed');
     expect(String(out.error)).toMatch(/503/);

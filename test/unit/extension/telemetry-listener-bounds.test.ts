@@ -1,7 +1,8 @@
 // The Telemetry API listener against a hostile neighbour on the same machine: a secret path,
 // bounded connections, header and body time, body size (chunked too) and bytes in flight.
+import { slowSocketFlood } from '../../helpers/slow-sockets.js';
 import { request } from 'node:http';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TelemetryEvent } from '../../../src/extension/worker/protocol.js';
 import { randomTelemetryPath, startTelemetryListener, type ListenerOptions, type TelemetryListener } from '../../../src/extension/worker/telemetry-listener.js';
@@ -121,20 +122,8 @@ describe('Telemetry API listener: bounded resources', () => {
 
   it('300 slow sockets (one header line a second) do not keep a real delivery out', async () => {
     const { l, got } = await start();
-    const slow = Array.from({ length: 300 }, () => {
-      const s = connect(l.port, '127.0.0.1');
-      s.on('error', () => undefined);
-      s.resume(); // read the server's answer (a 408), so that 'end' is seen
-      s.setNoDelay(true);
-      sockets.push(s);
-      s.write(`POST ${l.path} HTTP/1.1\r\n`);
-      return s;
-    });
-    let line = 0;
-    const drip = setInterval(() => {
-      line++;
-      for (const s of slow) if (!s.destroyed) s.write(`x-slow-${line}: ${line}\r\n`);
-    }, 1000);
+    const flood = slowSocketFlood(l.port, '127.0.0.1', l.path);
+    const slow = flood.sockets;
     try {
       await new Promise((r) => setTimeout(r, 200));
       const statuses: number[] = [];
@@ -149,7 +138,7 @@ describe('Telemetry API listener: bounded resources', () => {
       await new Promise((r) => setTimeout(r, 3500));
       expect(slow.filter((s) => !s.destroyed && !s.readableEnded).length).toBe(0);
     } finally {
-      clearInterval(drip);
+      flood.stop();
     }
   }, 30_000);
 });
