@@ -1,5 +1,5 @@
 // Writes the README's environment-variable table from src/config/variables.ts (the one table
-// the library reads through), between <!-- env:start --> and <!-- env:end -->.
+// the library reads through) and src/config/variable-docs.ts (what each means), between <!-- env:start --> and <!-- env:end -->.
 //   node scripts/env-table.mjs          rewrite README.md
 //   node scripts/env-table.mjs --check  exit 1 when README.md is out of date
 import { build } from 'esbuild';
@@ -11,11 +11,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const START = '<!-- env:start -->';
 export const END = '<!-- env:end -->';
 
-/** The table's variables, loaded from the TypeScript source. */
+/** The table's variables with their meanings (variable-docs.ts), loaded from the TypeScript source. */
 export async function loadVars() {
-  const out = await build({ entryPoints: [join(root, 'src/config/variables.ts')], bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'error' });
-  const mod = await import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
-  return mod.VARS;
+  const load = async (file) => {
+    const out = await build({ entryPoints: [join(root, file)], bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'error' });
+    return import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
+  };
+  const [{ VARS }, { VAR_DOCS }] = await Promise.all([load('src/config/variables.ts'), load('src/config/variable-docs.ts')]);
+  return Object.fromEntries(Object.entries(VARS).map(([key, v]) => [key, { ...v, doc: VAR_DOCS[key] }]));
 }
 
 function defaultOf(v) {
@@ -34,7 +37,7 @@ function valuesOf(v) {
   }
 }
 
-/** The markdown table for `vars` (VARS of src/config/variables.ts). */
+/** The markdown table for `vars` (loadVars(): the table with each variable's `doc`). */
 export function renderEnvTable(vars) {
   const esc = (s) => s.replace(/\|/g, '\\|');
   const rows = Object.values(vars).map((v) => `| \`${v.name}\` | ${valuesOf(v)} | ${defaultOf(v)} | ${esc(v.doc)} |`);

@@ -1,18 +1,18 @@
-// Every environment variable the library reads, in one table: name, type, default, range and
-// what it does. The resolvers read through it, the README's table is written from it, and the
-// configuration test walks it. Dependency-free.
+// Every environment variable the library reads, in one table: name, type, default and range.
+// The resolvers read through it; the README's table is written from it and variable-docs.ts (what
+// each means, kept out of the runtime bundle); the configuration test walks it. Dependency-free.
 import { envBool, envEnum, envInt, envList, envString, type Env } from './env.js';
 
 /** A boolean variable. */
-export interface BoolVar { kind: 'bool'; name: string; default: boolean; doc: string }
+export interface BoolVar { kind: 'bool'; name: string; default: boolean }
 /** A whole-number variable with its allowed range. */
-export interface IntVar { kind: 'int'; name: string; default: number; min: number; max: number; forbidden?: readonly number[]; doc: string }
+export interface IntVar { kind: 'int'; name: string; default: number; min: number; max: number; forbidden?: readonly number[] }
 /** One of a set of values. */
-export interface EnumVar<T extends string = string> { kind: 'enum'; name: string; values: readonly T[]; default?: T; doc: string }
+export interface EnumVar<T extends string = string> { kind: 'enum'; name: string; values: readonly T[]; default?: T }
 /** A comma-separated list. */
-export interface ListVar { kind: 'list'; name: string; doc: string; default?: readonly string[] }
+export interface ListVar { kind: 'list'; name: string; default?: readonly string[] }
 /** A free string. */
-export interface StringVar { kind: 'string'; name: string; default?: string; doc: string }
+export interface StringVar { kind: 'string'; name: string; default?: string }
 
 /** Any variable of the table. */
 export type EnvVar = BoolVar | IntVar | EnumVar | ListVar | StringVar;
@@ -22,57 +22,57 @@ export const FLUSH_MODES = ['sync', 'after-response', 'periodic', 'adaptive', 'b
 
 /** The library's variables. `OTEL_*` ones follow the OpenTelemetry specification's meaning. */
 export const VARS = {
-  flushTimeoutMs: { kind: 'int', name: 'OTEL_LAMBDA_FLUSH_TIMEOUT_MS', default: 1000, min: 10, max: 900_000, doc: 'Longest a flush may take (ms); the real bound is `min(this, remaining time - flush margin)`.' },
-  flushMarginMs: { kind: 'int', name: 'OTEL_LAMBDA_FLUSH_MARGIN_MS', default: 50, min: 0, max: 10_000, doc: 'Time kept free before the deadline when a flush is bounded (ms).' },
-  deadlineMarginMs: { kind: 'int', name: 'OTEL_LAMBDA_DEADLINE_MARGIN_MS', default: 300, min: 0, max: 60_000, doc: 'A handler still running this long before its deadline gets its spans ended as a timeout and flushed (ms); 0 turns the guard off.' },
-  shutdownTimeoutMs: { kind: 'int', name: 'OTEL_LAMBDA_SHUTDOWN_TIMEOUT_MS', default: 400, min: 10, max: 10_000, doc: 'Budget of the SIGTERM flush and shutdown (ms); Lambda gives about 500.' },
-  handleSigterm: { kind: 'bool', name: 'OTEL_LAMBDA_HANDLE_SIGTERM', default: true, doc: 'Flush and shut the providers down on SIGTERM.' },
-  flushMode: { kind: 'enum', name: 'OTEL_LAMBDA_FLUSH_MODE', values: FLUSH_MODES, doc: 'When to flush: `sync`, `after-response`, `periodic`, `adaptive`, `background`. Default `sync`, `adaptive` with the extension, `background` on Lambda Managed Instances (`AWS_LAMBDA_MAX_CONCURRENCY` set: never frozen, so no response waits for a flush).' },
-  flushIntervalMs: { kind: 'int', name: 'OTEL_LAMBDA_FLUSH_INTERVAL_MS', default: 10_000, min: 100, max: 3_600_000, doc: '`periodic` / `adaptive` / `background`: longest time between flushes (ms). Default 10000; 1000 for `background`.' },
-  flushMaxPending: { kind: 'int', name: 'OTEL_LAMBDA_FLUSH_MAX_PENDING', default: 1000, min: 1, max: 1_000_000, doc: '`periodic` / `adaptive` / `background`: flush when more spans / log records than this are pending.' },
-  extension: { kind: 'bool', name: 'OTEL_LAMBDA_EXTENSION', default: false, doc: 'Run the in-process internal extension (after-response flush, SIGTERM, Telemetry API). On Lambda Managed Instances the register preload turns it on for the main thread unless this is set to `false`.' },
-  extensionName: { kind: 'string', name: 'OTEL_LAMBDA_EXTENSION_NAME', default: 'otel-lambda-flush', doc: 'Name the extension registers with.' },
-  registrationTimeoutMs: { kind: 'int', name: 'OTEL_LAMBDA_REGISTRATION_TIMEOUT_MS', default: 1000, min: 1, max: 10_000, doc: 'Longest module loading waits for the extension to register (ms); then it falls back to flushing before the response.' },
-  telemetry: { kind: 'bool', name: 'OTEL_LAMBDA_TELEMETRY', default: true, doc: 'With the extension: subscribe to the Telemetry API (platform metrics and the init span).' },
-  telemetryHost: { kind: 'string', name: 'OTEL_LAMBDA_TELEMETRY_HOST', default: 'sandbox.localdomain', doc: 'Telemetry API listener host as Lambda sees it (binds 127.0.0.1 where it does not resolve).' },
-  telemetryPort: { kind: 'int', name: 'OTEL_LAMBDA_TELEMETRY_PORT', default: 0, min: 0, max: 65_535, forbidden: [9001], doc: 'Telemetry API listener port; 0 takes a free one.' },
-  forwardLogs: { kind: 'bool', name: 'OTEL_LAMBDA_FORWARD_LOGS', default: false, doc: 'With the Telemetry API: forward `function` / `extension` log lines as OpenTelemetry logs.' },
-  maxLinks: { kind: 'int', name: 'OTEL_LAMBDA_MAX_LINKS', default: 32, min: 0, max: 1000, doc: 'Most span links per invocation (batch triggers).' },
-  maxAttributeLength: { kind: 'int', name: 'OTEL_LAMBDA_MAX_ATTRIBUTE_LENGTH', default: 4096, min: 16, max: 1_048_576, doc: 'Longest value the library derives from an event (url.path, user agent, ...), in characters; `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT` lowers it.' },
-  captureQuery: { kind: 'bool', name: 'OTEL_LAMBDA_CAPTURE_QUERY', default: false, doc: 'Record `url.query` of HTTP triggers (credential-like values `REDACTED`).' },
-  captureRequestHeaders: { kind: 'list', name: 'OTEL_LAMBDA_CAPTURE_REQUEST_HEADERS', doc: 'Request headers to record as `http.request.header.<name>` (credential headers `REDACTED`).' },
-  acceptUnsampledXRay: { kind: 'bool', name: 'OTEL_LAMBDA_XRAY_ACCEPT_UNSAMPLED', default: false, doc: 'Use an X-Ray parent even when it says `Sampled=0`.' },
-  propagators: { kind: 'list', name: 'OTEL_PROPAGATORS', default: ['tracecontext', 'baggage'], doc: 'Propagators: `tracecontext`, `baggage`, `xray`, `xray-lambda`, `none` (others are left to a registered global propagator).' },
-  spanAttributeValueLengthLimit: { kind: 'int', name: 'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', default: 0, min: 0, max: Number.MAX_SAFE_INTEGER, doc: 'OpenTelemetry span attribute value length limit (read first, as the SDK does); when set it also caps the values the library derives from events.' },
-  attributeValueLengthLimit: { kind: 'int', name: 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', default: 0, min: 0, max: Number.MAX_SAFE_INTEGER, doc: 'OpenTelemetry attribute value length limit; when set it also caps the values the library derives from events.' },
-  exportKeepMaxItems: { kind: 'int', name: 'OTEL_LAMBDA_EXPORT_KEEP_MAX_ITEMS', default: 2048, min: 0, max: 1_000_000, doc: 'Most items per signal kept after a failed export for a later flush (oldest dropped first, counted); 0 keeps nothing.' },
-  exportKeepMaxBytes: { kind: 'int', name: 'OTEL_LAMBDA_EXPORT_KEEP_MAX_BYTES', default: 4 * 1024 * 1024, min: 0, max: 1024 * 1024 * 1024, doc: 'Most (estimated) bytes per signal kept after a failed export.' },
-  exportFallback: { kind: 'enum', name: 'OTEL_LAMBDA_EXPORT_FALLBACK', values: ['none', 'stdout'], default: 'none', doc: '`stdout`: write what the keep bounds would drop, and what is still kept at shutdown, as OTLP JSON lines on stdout.' },
-  exportProbeMaxMs: { kind: 'int', name: 'OTEL_LAMBDA_EXPORT_PROBE_MAX_MS', default: 30_000, min: 1, max: 3_600_000, doc: 'Longest wait between probes of a collector that stopped answering (circuit breaker), in ms.' },
-  logLevel: { kind: 'enum', name: 'OTEL_LOG_LEVEL', values: ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'], doc: 'Registers a console diag logger at this level when no diag logger is registered.' },
+  flushTimeoutMs: { kind: 'int', name: 'OTEL_LAMBDA_FLUSH_TIMEOUT_MS', default: 1000, min: 10, max: 900_000},
+  flushMarginMs: { kind: 'int', name: 'OTEL_LAMBDA_FLUSH_MARGIN_MS', default: 50, min: 0, max: 10_000},
+  deadlineMarginMs: { kind: 'int', name: 'OTEL_LAMBDA_DEADLINE_MARGIN_MS', default: 300, min: 0, max: 60_000},
+  shutdownTimeoutMs: { kind: 'int', name: 'OTEL_LAMBDA_SHUTDOWN_TIMEOUT_MS', default: 400, min: 10, max: 10_000},
+  handleSigterm: { kind: 'bool', name: 'OTEL_LAMBDA_HANDLE_SIGTERM', default: true},
+  flushMode: { kind: 'enum', name: 'OTEL_LAMBDA_FLUSH_MODE', values: FLUSH_MODES},
+  flushIntervalMs: { kind: 'int', name: 'OTEL_LAMBDA_FLUSH_INTERVAL_MS', default: 10_000, min: 100, max: 3_600_000},
+  flushMaxPending: { kind: 'int', name: 'OTEL_LAMBDA_FLUSH_MAX_PENDING', default: 1000, min: 1, max: 1_000_000},
+  extension: { kind: 'bool', name: 'OTEL_LAMBDA_EXTENSION', default: false},
+  extensionName: { kind: 'string', name: 'OTEL_LAMBDA_EXTENSION_NAME', default: 'otel-lambda-flush'},
+  registrationTimeoutMs: { kind: 'int', name: 'OTEL_LAMBDA_REGISTRATION_TIMEOUT_MS', default: 1000, min: 1, max: 10_000},
+  telemetry: { kind: 'bool', name: 'OTEL_LAMBDA_TELEMETRY', default: true},
+  telemetryHost: { kind: 'string', name: 'OTEL_LAMBDA_TELEMETRY_HOST', default: 'sandbox.localdomain'},
+  telemetryPort: { kind: 'int', name: 'OTEL_LAMBDA_TELEMETRY_PORT', default: 0, min: 0, max: 65_535, forbidden: [9001]},
+  forwardLogs: { kind: 'bool', name: 'OTEL_LAMBDA_FORWARD_LOGS', default: false},
+  maxLinks: { kind: 'int', name: 'OTEL_LAMBDA_MAX_LINKS', default: 32, min: 0, max: 1000},
+  maxAttributeLength: { kind: 'int', name: 'OTEL_LAMBDA_MAX_ATTRIBUTE_LENGTH', default: 4096, min: 16, max: 1_048_576},
+  captureQuery: { kind: 'bool', name: 'OTEL_LAMBDA_CAPTURE_QUERY', default: false},
+  captureRequestHeaders: { kind: 'list', name: 'OTEL_LAMBDA_CAPTURE_REQUEST_HEADERS'},
+  acceptUnsampledXRay: { kind: 'bool', name: 'OTEL_LAMBDA_XRAY_ACCEPT_UNSAMPLED', default: false},
+  propagators: { kind: 'list', name: 'OTEL_PROPAGATORS', default: ['tracecontext', 'baggage']},
+  spanAttributeValueLengthLimit: { kind: 'int', name: 'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', default: 0, min: 0, max: Number.MAX_SAFE_INTEGER},
+  attributeValueLengthLimit: { kind: 'int', name: 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', default: 0, min: 0, max: Number.MAX_SAFE_INTEGER},
+  exportKeepMaxItems: { kind: 'int', name: 'OTEL_LAMBDA_EXPORT_KEEP_MAX_ITEMS', default: 2048, min: 0, max: 1_000_000},
+  exportKeepMaxBytes: { kind: 'int', name: 'OTEL_LAMBDA_EXPORT_KEEP_MAX_BYTES', default: 4 * 1024 * 1024, min: 0, max: 1024 * 1024 * 1024},
+  exportFallback: { kind: 'enum', name: 'OTEL_LAMBDA_EXPORT_FALLBACK', values: ['none', 'stdout'], default: 'none'},
+  exportProbeMaxMs: { kind: 'int', name: 'OTEL_LAMBDA_EXPORT_PROBE_MAX_MS', default: 30_000, min: 1, max: 3_600_000},
+  logLevel: { kind: 'enum', name: 'OTEL_LOG_LEVEL', values: ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all']},
   // Zero-code activation (src/zero-code).
-  originalHandler: { kind: 'string', name: 'OTEL_LAMBDA_ORIGINAL_HANDLER', doc: 'Zero-code: the function\'s own handler (`file.export`), set by the wrapper script when it points `_HANDLER` at the library\'s handler.' },
+  originalHandler: { kind: 'string', name: 'OTEL_LAMBDA_ORIGINAL_HANDLER'},
   // Standard OpenTelemetry variables setupTelemetry() reads (the specification's meaning).
-  sdkDisabled: { kind: 'bool', name: 'OTEL_SDK_DISABLED', default: false, doc: '`true`: setupTelemetry() sets nothing up (handlers still run, wrapped; no warning about missing providers).' },
-  serviceName: { kind: 'string', name: 'OTEL_SERVICE_NAME', doc: '`service.name`; default: the function name.' },
-  resourceAttributes: { kind: 'list', name: 'OTEL_RESOURCE_ATTRIBUTES', doc: 'Extra resource attributes, `key=value,...` (percent-encoded).' },
-  otlpEndpoint: { kind: 'string', name: 'OTEL_EXPORTER_OTLP_ENDPOINT', default: 'http://localhost:4318', doc: 'OTLP/HTTP base URL; `/v1/traces`, `/v1/metrics`, `/v1/logs` are appended.' },
-  otlpTracesEndpoint: { kind: 'string', name: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', doc: 'Full URL for traces; beats the base URL.' },
-  otlpMetricsEndpoint: { kind: 'string', name: 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', doc: 'Full URL for metrics; beats the base URL.' },
-  otlpLogsEndpoint: { kind: 'string', name: 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT', doc: 'Full URL for logs; beats the base URL.' },
-  otlpHeaders: { kind: 'list', name: 'OTEL_EXPORTER_OTLP_HEADERS', doc: 'Headers on every export, `key=value,...` (percent-encoded).' },
-  tracesExporter: { kind: 'enum', name: 'OTEL_TRACES_EXPORTER', values: ['otlp', 'otlp/stdout', 'none'], default: 'otlp', doc: 'Traces: OTLP/HTTP, OTLP JSON lines on stdout, or not set up.' },
-  metricsExporter: { kind: 'enum', name: 'OTEL_METRICS_EXPORTER', values: ['otlp', 'otlp/stdout', 'none'], default: 'otlp', doc: 'Metrics: OTLP/HTTP (delta temporality), stdout, or not set up.' },
-  logsExporter: { kind: 'enum', name: 'OTEL_LOGS_EXPORTER', values: ['otlp', 'otlp/stdout', 'none'], default: 'otlp', doc: 'Logs: OTLP/HTTP, stdout, or not set up.' },
-  tracesSampler: { kind: 'string', name: 'OTEL_TRACES_SAMPLER', default: 'parentbased_always_on', doc: 'Sampler: `always_on`, `always_off`, `traceidratio`, `parentbased_*`.' },
-  tracesSamplerArg: { kind: 'string', name: 'OTEL_TRACES_SAMPLER_ARG', doc: 'Ratio in [0, 1] for the `traceidratio` samplers.' },
-  metricExportInterval: { kind: 'int', name: 'OTEL_METRIC_EXPORT_INTERVAL', default: 60000, min: 1, max: 1_000_000, doc: 'Periodic metric export interval (ms); every flush exports metrics too.' },
-  bspMaxQueueSize: { kind: 'int', name: 'OTEL_BSP_MAX_QUEUE_SIZE', default: 2048, min: 1, max: 1_000_000, doc: 'Spans held between flushes; raise it for the periodic modes.' },
-  bspScheduleDelay: { kind: 'int', name: 'OTEL_BSP_SCHEDULE_DELAY', default: 5000, min: 1, max: 1_000_000, doc: 'Batch span processor timer (ms); flushes do not wait for it.' },
-  bspMaxExportBatchSize: { kind: 'int', name: 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', default: 512, min: 1, max: 1_000_000, doc: 'Spans per export request.' },
-  blrpMaxQueueSize: { kind: 'int', name: 'OTEL_BLRP_MAX_QUEUE_SIZE', default: 2048, min: 1, max: 1_000_000, doc: 'Log records held between flushes.' },
-  blrpScheduleDelay: { kind: 'int', name: 'OTEL_BLRP_SCHEDULE_DELAY', default: 1000, min: 1, max: 1_000_000, doc: 'Batch log record processor timer (ms).' },
-  blrpMaxExportBatchSize: { kind: 'int', name: 'OTEL_BLRP_MAX_EXPORT_BATCH_SIZE', default: 512, min: 1, max: 1_000_000, doc: 'Log records per export request.' },
+  sdkDisabled: { kind: 'bool', name: 'OTEL_SDK_DISABLED', default: false},
+  serviceName: { kind: 'string', name: 'OTEL_SERVICE_NAME'},
+  resourceAttributes: { kind: 'list', name: 'OTEL_RESOURCE_ATTRIBUTES'},
+  otlpEndpoint: { kind: 'string', name: 'OTEL_EXPORTER_OTLP_ENDPOINT', default: 'http://localhost:4318'},
+  otlpTracesEndpoint: { kind: 'string', name: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'},
+  otlpMetricsEndpoint: { kind: 'string', name: 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT'},
+  otlpLogsEndpoint: { kind: 'string', name: 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT'},
+  otlpHeaders: { kind: 'list', name: 'OTEL_EXPORTER_OTLP_HEADERS'},
+  tracesExporter: { kind: 'enum', name: 'OTEL_TRACES_EXPORTER', values: ['otlp', 'otlp/stdout', 'none'], default: 'otlp'},
+  metricsExporter: { kind: 'enum', name: 'OTEL_METRICS_EXPORTER', values: ['otlp', 'otlp/stdout', 'none'], default: 'otlp'},
+  logsExporter: { kind: 'enum', name: 'OTEL_LOGS_EXPORTER', values: ['otlp', 'otlp/stdout', 'none'], default: 'otlp'},
+  tracesSampler: { kind: 'string', name: 'OTEL_TRACES_SAMPLER', default: 'parentbased_always_on'},
+  tracesSamplerArg: { kind: 'string', name: 'OTEL_TRACES_SAMPLER_ARG'},
+  metricExportInterval: { kind: 'int', name: 'OTEL_METRIC_EXPORT_INTERVAL', default: 60000, min: 1, max: 1_000_000},
+  bspMaxQueueSize: { kind: 'int', name: 'OTEL_BSP_MAX_QUEUE_SIZE', default: 2048, min: 1, max: 1_000_000},
+  bspScheduleDelay: { kind: 'int', name: 'OTEL_BSP_SCHEDULE_DELAY', default: 5000, min: 1, max: 1_000_000},
+  bspMaxExportBatchSize: { kind: 'int', name: 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', default: 512, min: 1, max: 1_000_000},
+  blrpMaxQueueSize: { kind: 'int', name: 'OTEL_BLRP_MAX_QUEUE_SIZE', default: 2048, min: 1, max: 1_000_000},
+  blrpScheduleDelay: { kind: 'int', name: 'OTEL_BLRP_SCHEDULE_DELAY', default: 1000, min: 1, max: 1_000_000},
+  blrpMaxExportBatchSize: { kind: 'int', name: 'OTEL_BLRP_MAX_EXPORT_BATCH_SIZE', default: 512, min: 1, max: 1_000_000},
 } as const satisfies Record<string, EnvVar>;
 
 /** Reads one variable of the table by its rule. */
