@@ -1,4 +1,4 @@
-// Loads one bundled function module the way the runtime client would (the module's top level,
+// Loads one bundled function module the way the runtime client would (require, or import for .mjs) (the module's top level,
 // including setupTelemetry(), runs here) and prints how long that took. Used by
 // bench/lib/cold-profile.mjs, with and without --cpu-prof.
 // A module that exports `ready` (a promise, e.g. setupTelemetry()'s) is timed until it settles.
@@ -6,7 +6,8 @@ const file = process.argv[2];
 (async () => {
   const t0 = process.hrtime.bigint();
   const start = performance.now();
-  const mod = require(file);
+  // An ES module bundle (the README's way) is imported, as the runtime client does.
+  const mod = file.endsWith('.mjs') ? await import(require('node:url').pathToFileURL(file).href) : require(file);
   const requireMs = performance.now() - start;
   if (mod && typeof mod.ready?.then === 'function') await mod.ready;
   const importMs = performance.now() - start;

@@ -229,7 +229,7 @@ async function main() {
 
   log('layer size, bundled function alone, extension registration transport');
   const layer = await layerSize(root, join(root, 'bench', '.build'), process.execPath);
-  const alone = functions.lib?.taskRoot ? await runsAlone(node, join(functions.lib.taskRoot, 'index.js')) : undefined;
+  const alone = functions.lib?.taskRoot ? await runsAlone(node, join(functions.lib.taskRoot, functions.lib.files[0])) : undefined;
   const registerCost = await measureRegisterCost({ node, runs: config.quick ? 3 : 15 });
   const firstCallerProfile = lib ? await profileFirstCaller({ node, root, functions, runs: config.quick ? 1 : 3 }) : undefined;
   const byoFn = functions['lib-import-only'];
@@ -264,8 +264,9 @@ async function main() {
     byo,
     managed,
     functionsExtra: {
-      'lib-esm-first': pickSizes(functions['lib-esm-first']),
-      'peer-esm-first': pickSizes(functions['peer-esm-first']),
+      'lib-default': pickSizes(functions['lib-default']),
+      'peer-default': pickSizes(functions['peer-default']),
+      'lib-cjs': pickSizes(functions['lib-cjs']),
     },
     notes,
   };

@@ -1,6 +1,7 @@
-// Bundles every bench function with esbuild the way a user would ship it
-// (--bundle --minify --platform=node, CommonJS) into bench/.build/<name>/, and measures
-// minified and gzipped sizes. `otel-lambda-flush` resolves through the package's
+// Bundles every bench function with esbuild the way the README tells a user to ship it (ES
+// module, --main-fields=module,main, the createRequire banner, minified) into
+// bench/.build/<name>/index.mjs, plus CommonJS bundles (the README's CommonJS command) and the
+// default-flags bundles for comparison, and measures minified and gzipped sizes. `otel-lambda-flush` resolves through the package's
 // self-reference to dist/, so `npm run build` must have run first.
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,14 +20,24 @@ function sizeOf(buffers) {
   return { bytes, gzipBytes };
 }
 
+/** The README's ESM banner: the inlined CommonJS parts of the OTel packages call `require`. */
+export const ESM_BANNER = "import { createRequire as topLevelCreateRequire } from 'node:module'; const require = topLevelCreateRequire(import.meta.url);";
+
+/** The README's esbuild settings: ES module, the packages' ESM builds first. */
+export const README_ESM = { format: 'esm', mainFields: ['module', 'main'], banner: { js: ESM_BANNER } };
+/** The README's CommonJS command. */
+export const README_CJS = { format: 'cjs', mainFields: ['module', 'main'], banner: { js: '' } };
+/** esbuild's defaults for Node (CommonJS builds of the packages first), for comparison. */
+export const DEFAULT_CJS = { format: 'cjs', mainFields: ['main', 'module'], banner: { js: '' } };
+
 async function bundle(entry, outfile, extra = {}) {
   const result = await build({
     entryPoints: [entry],
     bundle: true,
     minify: true,
     platform: 'node',
-    format: 'cjs',
     target: 'node22',
+    ...README_ESM,
     outfile,
     write: false,
     metafile: true,
@@ -84,8 +95,9 @@ export async function buildFunctions(root) {
   const simple = async (name, options = {}) => {
     try {
       const dir = taskRoot(join(out, name));
-      const buf = await bundle(join(src, options.from ?? name, 'index.mjs'), join(dir, 'index.js'), options.esbuild);
-      results[name] = { taskRoot: dir, files: ['index.js'], ...sizeOf([buf]), composition: lastComposition.slice(0, 15) };
+      const file = (options.esbuild?.format ?? 'esm') === 'esm' ? 'index.mjs' : 'index.js';
+      const buf = await bundle(join(src, options.from ?? name, 'index.mjs'), join(dir, file), options.esbuild);
+      results[name] = { taskRoot: dir, files: [file], ...sizeOf([buf]), composition: lastComposition.slice(0, 15) };
     } catch (error) {
       results[name] = { error: reason(error) };
     }
@@ -93,12 +105,16 @@ export async function buildFunctions(root) {
   await simple('bare');
   await simple('lib');
   await simple('lib-import-only');
-  // The same function bundled with `--main-fields=module,main`: esbuild then takes the OTel
-  // packages' ESM builds and can tree-shake them (measured as a suggestion, not a column).
-  await simple('lib-esm-first', { from: 'lib', esbuild: { mainFields: ['module', 'main'] } });
-  // Unminified copy of the library function for the CPU profile: esbuild's module comments
-  // (`// node_modules/...`) let the profile summary attribute time to packages.
-  await simple('lib-profile', { from: 'lib', esbuild: { minify: false } });
+  // The README's CommonJS command (no top-level await: functions/lib-cjs), and the bare handler
+  // the same way, for the CommonJS rows.
+  await simple('bare-cjs', { from: 'bare', esbuild: README_CJS });
+  await simple('lib-cjs', { esbuild: README_CJS });
+  // esbuild's default flags (CommonJS, the packages' CommonJS builds), sizes only: what
+  // skipping the README's `--main-fields=module,main` costs.
+  await simple('lib-default', { from: 'lib-cjs', esbuild: DEFAULT_CJS });
+  // Unminified CommonJS copy of the library function for the CPU profile: esbuild's module
+  // comments (`// node_modules/...`) let the profile summary attribute time to packages.
+  await simple('lib-profile', { from: 'lib-cjs', esbuild: { ...README_CJS, minify: false } });
 
   // The peer: its setup file is preloaded with NODE_OPTIONS (as its README says) and its
   // ESM loader hook is registered with `--import register-hook.mjs` (README option 2, needed
@@ -107,9 +123,10 @@ export async function buildFunctions(root) {
   // share ONE copy of it, or the hook never reaches the instrumentation and no span is made.
   try {
     const dir = taskRoot(join(out, 'peer'));
-    const handler = await bundle(join(src, 'peer', 'index.mjs'), join(dir, 'index.js'));
+    const handler = await bundle(join(src, 'peer', 'index.mjs'), join(dir, 'index.mjs'));
+    // Preloaded with --require: a CommonJS file, with the same main fields as every column.
     const setup = await bundle(join(src, 'peer', 'otel-setup.mjs'), join(dir, 'otel-setup.js'), {
-      external: ['import-in-the-middle'],
+      ...README_CJS, external: ['import-in-the-middle'],
     });
     const hookSource = "import { register } from 'node:module';\nregister('@opentelemetry/instrumentation/hook.mjs', import.meta.url);\n";
     writeFileSync(join(dir, 'register-hook.mjs'), hookSource);
@@ -124,14 +141,14 @@ export async function buildFunctions(root) {
       bundle: true, minify: true, platform: 'node', format: 'cjs', write: false, logLevel: 'silent',
     });
     const shipped = [handler, setup, ...shippedHook(hookSource, hook, iitm)];
-    // The peer's setup with `--main-fields=module,main`, for the same size comparison.
-    const setupEsm = await bundle(join(src, 'peer', 'otel-setup.mjs'), join(taskRoot(join(out, 'peer-esm-first')), 'otel-setup.js'), {
-      external: ['import-in-the-middle'], mainFields: ['module', 'main'],
+    // The peer's setup with esbuild's default flags, for the same size comparison.
+    const setupDefault = await bundle(join(src, 'peer', 'otel-setup.mjs'), join(taskRoot(join(out, 'peer-default')), 'otel-setup.js'), {
+      ...DEFAULT_CJS, external: ['import-in-the-middle'],
     });
-    results['peer-esm-first'] = { ...sizeOf([handler, setupEsm, ...shippedHook(hookSource, hook, iitm)]), note: 'size only' };
+    results['peer-default'] = { ...sizeOf([handler, setupDefault, ...shippedHook(hookSource, hook, iitm)]), note: 'size only' };
     results.peer = {
       taskRoot: dir,
-      files: ['index.js', 'otel-setup.js', 'register-hook.mjs'],
+      files: ['index.mjs', 'otel-setup.js', 'register-hook.mjs'],
       ...sizeOf(shipped),
       parts: { handlerAndSetup: sizeOf([handler, setup]), loaderHook: sizeOf(shipped.slice(2)) },
       nodeOptions: `--import ${join(dir, 'register-hook.mjs')} --require ${join(dir, 'otel-setup.js')}`,
@@ -150,14 +167,9 @@ export async function buildFunctions(root) {
     if (!entry) continue;
     const dir = taskRoot(join(out, 'examples', name));
     try {
-      examples[name] = { ...sizeOf([await bundle(entry, join(dir, 'index.js'))]), format: 'cjs' };
+      examples[name] = { ...sizeOf([await bundle(entry, join(dir, 'index.mjs'))]), format: 'esm' };
     } catch (error) {
-      // An ESM example with top-level await cannot become CommonJS: measure it as ESM.
-      try {
-        examples[name] = { ...sizeOf([await bundle(entry, join(dir, 'index.mjs'), { format: 'esm' })]), format: 'esm' };
-      } catch {
-        examples[name] = { error: reason(error) };
-      }
+      examples[name] = { error: reason(error) };
     }
   }
   return { functions: results, examples };

@@ -35,13 +35,14 @@ function lambdaEnv(receiverUrl) {
  */
 export async function measureImports({ node, root, functions, runs, receiverUrl }) {
   const entry = join(root, 'bench', 'profile-entry.cjs');
-  const file = (fn, name = 'index.js') => (functions[fn]?.taskRoot ? join(functions[fn].taskRoot, name) : undefined);
+  const file = (fn, name = functions[fn]?.files?.[0]) => (functions[fn]?.taskRoot && name ? join(functions[fn].taskRoot, name) : undefined);
   const cases = [
     { key: 'bare', file: file('bare') },
     { key: 'lib-import-only', file: file('lib-import-only') },
     { key: 'lib', file: file('lib') },
     { key: 'lib-no-logs', file: file('lib'), env: { OTEL_LOGS_EXPORTER: 'none' } },
-    { key: 'lib-esm-first', file: file('lib-esm-first') },
+    { key: 'lib-cjs', file: file('lib-cjs') },
+    { key: 'lib-default', file: file('lib-default') },
     { key: 'lib-traces-only', file: file('lib'), env: { OTEL_LOGS_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none' } },
     { key: 'peer-setup', file: file('peer', 'otel-setup.js') },
   ].filter((c) => c.file);

@@ -49,7 +49,7 @@ export function markdown(results) {
   out.push(markdownTable(results), '');
   out.push('## The first caller of a cold environment: init + first invoke', '');
   out.push(`Spawn → first \`/next\`, then the first invoke's latency, per cold start (median of ${results.config.coldRuns}, columns interleaved). ` +
-    'Bundled = esbuild --bundle --minify (CommonJS); unbundled = the same handler as `index.mjs` with `node_modules` beside it (as layers and many zips ship); ' +
+    'Bundled = the README\'s esbuild command (`--bundle --minify --format=esm --main-fields=module,main` + the createRequire banner; the library function awaits `setupTelemetry()` at top level); CommonJS bundle = the README\'s CommonJS command (`--format=cjs --main-fields=module,main`; no top-level await, so the extension registers from its worker thread), against the bare handler bundled the same way; unbundled = the same handler as `index.mjs` with `node_modules` beside it (as layers and many zips ship); ' +
     'zero-code = the bare handler with `AWS_LAMBDA_EXEC_WRAPPER=bin/otel-lambda-flush-wrapper` (the library from node_modules, as from the layer).', '');
   out.push(firstCallerTable(results), '');
   out.push('## Issue 11 goals (this run)', '');
@@ -83,12 +83,13 @@ export function markdown(results) {
 
   out.push('## How each column was set up', '');
   out.push('- **bare handler**: `export const handler = async () => ({ ok: true })`, no telemetry (every column runs this handler, plus the memory-probe branch described below; the probe invokes are counted in "spans / invokes").');
-  out.push('- **otel-lambda-flush sync / after-response**: `setupTelemetry()` (traces + metrics + OTLP/HTTP from `OTEL_*` env) and `withFlush(handler)` around the same handler; one bundle, mode from `OTEL_LAMBDA_FLUSH_MODE` (`after-response` also sets `OTEL_LAMBDA_EXTENSION=true`, which starts the in-process extension).');
+  out.push('- **otel-lambda-flush sync / after-response**: `await setupTelemetry()` (traces + metrics + OTLP/HTTP from `OTEL_*` env) and `withFlush(handler)` around the same handler, bundled as the README says (ES module, `--main-fields=module,main`); one bundle, mode from `OTEL_LAMBDA_FLUSH_MODE` (`after-response` also sets `OTEL_LAMBDA_EXTENSION=true`, which starts the in-process extension).');
   out.push('- **peer**: `@opentelemetry/instrumentation-aws-lambda` ' + (results.peerVersion ?? '') + ' as its README says for Node 24: a setup file preloaded with `NODE_OPTIONS=--require otel-setup.js` ' +
     '(tracer provider with BatchSpanProcessor + OTLPTraceExporter registered globally with the AsyncLocalStorage context manager and W3C propagators, MeterProvider with a periodic OTLP/HTTP metrics reader, ' +
     '`registerInstrumentations({ instrumentations: [new AwsLambdaInstrumentation()] })`), plus the ESM loader hook via `--import register-hook.mjs` (`module.register(\'@opentelemetry/instrumentation/hook.mjs\')`, README option 2), ' +
     'because the runtime client loads the handler with `await import()` and a `require` hook alone never sees it (0 spans without the hook, checked). ' +
     '`import-in-the-middle` is kept out of the setup bundle: bundled, the setup and the hook each get their own copy and the handler is never patched (again 0 spans). ' +
+    'The handler is bundled like every column (ES module, `--main-fields=module,main`), the setup file as CommonJS (it is `--require`d) with the same main fields. ' +
     'Its bundle size counts the handler, the setup bundle, and the loader hook + import-in-the-middle bundled with esbuild for measuring only.');
   out.push('- Memory size: the functions get Lambda\'s 128 MB heap flags; the simulator\'s memory enforcement is off (`enforceMemory: false`) so that a column peaking near 128 MB is measured, not killed — the peak RSS row shows how near it is.');
   out.push('- Cold start = spawn → the runtime client\'s first `/next` (`sim.inits[0].initDurationMs`), fresh process each time, columns interleaved. Latency = event handed over → response posted; billed = handed over → invoke ended (runtime back on `/next` and every INVOKE extension back on `/event/next`).');
@@ -98,7 +99,7 @@ export function markdown(results) {
   out.push('- Memory: `/proc/<pid>/status` (VmHWM, VmRSS) read while the process is frozen (simulator `onFreeze`); the functions run with the heap limits Lambda\'s bootstrap derives from 128 MB (`--max-semi-space-size=6 --max-old-space-size=116`) plus `--expose-gc` (warm runs only: cold starts run without it, as on Lambda, because it slows the start-up of a worker thread), and at each mark an extra invoke `{"gc":true}` makes the handler force a full GC and return `process.memoryUsage()` (bench/functions/probe.mjs): heap after GC tells a leak from garbage not yet collected.', '');
 
   if (results.examples && Object.keys(results.examples).length) {
-    out.push('## Example functions (esbuild --bundle --minify --platform=node; cjs, or esm where the example uses top-level await)', '');
+    out.push('## Example functions (the README\'s esbuild command: ES module, --main-fields=module,main, minified)', '');
     for (const [name, s] of Object.entries(results.examples)) {
       out.push(`- examples/${name}: ${s.error ? `n/a (${s.error})` : `${fmtNum(s.bytes / 1024, 'KB')} minified, ${fmtNum(s.gzipBytes / 1024, 'KB')} gzipped (${s.format})`}`);
     }

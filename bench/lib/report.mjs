@@ -138,7 +138,7 @@ export function targets(results) {
   return out;
 }
 
-const FIRST_CALLER_ROWS = ['bare', 'sync', 'after-response', 'peer', 'bare-unbundled', 'sync-unbundled', 'after-response-unbundled', 'zero-code', 'peer-unbundled'];
+const FIRST_CALLER_ROWS = ['bare', 'sync', 'after-response', 'peer', 'bare-cjs', 'sync-cjs', 'after-response-cjs', 'bare-unbundled', 'sync-unbundled', 'after-response-unbundled', 'zero-code', 'peer-unbundled'];
 
 /** Init + first invoke over the baseline of the same packaging (bundled / unbundled). */
 export function firstCaller(results, id) {
@@ -177,7 +177,7 @@ export function issue11Targets(results) {
   const rows = Object.fromEntries(results.rows.filter((r) => !r.unavailable).map((r) => [r.id, r]));
   const out = [];
   const add = (name, value, ok, detail) => out.push({ name, value, ok: value === undefined ? undefined : ok, detail });
-  for (const id of ['sync', 'after-response', 'sync-unbundled', 'after-response-unbundled']) {
+  for (const id of ['sync', 'after-response', 'sync-cjs', 'after-response-cjs', 'sync-unbundled', 'after-response-unbundled']) {
     const f = firstCaller(results, id);
     add(`added init + first invoke (${id}) ≤ 0.25 × the peer's`, f.ratio, f.ratio <= 0.25,
       `${fmtNum(f.added, 'ms')} vs peer ${fmtNum(f.peerAdded, 'ms')} = ${f.ratio === undefined ? 'n/a' : fmtRatio(f.ratio)}`);

@@ -75,9 +75,10 @@ export async function runsAlone(node, bundleFile) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   try {
-    cpSync(bundleFile, join(dir, 'index.js'));
+    const name = bundleFile.endsWith('.mjs') ? 'index.mjs' : 'index.js';
+    cpSync(bundleFile, join(dir, name));
     writeFileSync(join(dir, 'package.json'), '{"type":"commonjs"}\n');
-    const script = "const m = require('./index.js'); Promise.resolve(m.ready).then(() => console.log('ok'), (e) => console.log('error: ' + String(e && e.message || e).split('\\n')[0]))";
+    const script = `import('./${name}').then((m) => m.ready).then(() => console.log('ok'), (e) => console.log('error: ' + String(e && e.message || e).split('\\n')[0]))`;
     const r = await runChild(node, ['-e', script], { cwd: dir, env: { PATH: process.env.PATH ?? '', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' }, timeoutMs: 30_000 });
     const line = r.stdout.trim().split('\n').pop() ?? '';
     return line === 'ok' ? { ok: true } : { ok: false, error: line.replace(/^error: /, '') || (r.stderr.trim().split('\n')[0] ?? `exit ${r.code}`) };

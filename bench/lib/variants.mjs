@@ -23,6 +23,19 @@ export function variants(functions, root) {
       env: { NODE_OPTIONS: functions.peer?.nodeOptions ?? '' },
     },
   ];
+  // Cold start only: the README's CommonJS bundle (no top-level await, so in after-response
+  // mode the extension registers from its worker thread).
+  rows.push(
+    { id: 'bare-cjs', label: 'bare handler, CommonJS bundle', fn: 'bare-cjs', env: {}, coldOnly: true, baseline: 'bare-cjs', peerId: 'peer' },
+    { id: 'sync-cjs', label: 'otel-lambda-flush sync, CommonJS bundle', fn: 'lib-cjs', env: { OTEL_LAMBDA_FLUSH_MODE: 'sync' }, coldOnly: true, baseline: 'bare-cjs', peerId: 'peer' },
+    {
+      id: 'after-response-cjs',
+      label: 'otel-lambda-flush after-response, CommonJS bundle',
+      fn: 'lib-cjs',
+      env: { OTEL_LAMBDA_FLUSH_MODE: 'after-response', OTEL_LAMBDA_EXTENSION: 'true' },
+      expectsExtension: true, coldOnly: true, baseline: 'bare-cjs', peerId: 'peer',
+    },
+  );
   // Cold start only (init + first invoke): the same code unbundled, as layers and many zips
   // ship it (ES module handler, node_modules beside it), and zero-code activation
   // (AWS_LAMBDA_EXEC_WRAPPER = the package's wrapper script around the bare handler).
