@@ -1,5 +1,12 @@
-// Builds dist/: ESM (.js) and CommonJS (.cjs) bundles per public entry point, with the
-// dependencies left external, plus type declarations (.d.ts for ESM, .d.cts for CJS).
+// Builds dist/, in two flavours of the library:
+// - for Node (dist/esm/*.js, dist/cjs/*.cjs; the package's "import" / "require" exports): the
+//   OpenTelemetry SDK packages setupTelemetry() loads come from dist/sdk/sdk.cjs, one file
+//   pre-bundled from them, loaded only when setupTelemetry() runs. A function deployed with
+//   node_modules (unbundled, a layer) then reads one file instead of a few hundred.
+// - for bundlers (dist/bundler/index.js; the "module" export condition, which esbuild, webpack,
+//   rollup and vite apply): the SDK packages stay `require('<package>')` calls that the bundler
+//   inlines from the user's node_modules (and drops when setupTelemetry is not used).
+// plus the test kit (ESM and CJS) and type declarations (.d.ts for ESM, .d.cts for CJS).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -10,6 +17,28 @@ import { workerDefine } from './worker-source.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const entries = { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' };
+
+/**
+ * The packages setupTelemetry() loads (src/providers/sdk-load.ts, exporters.ts). In the Node
+ * flavour each becomes a small module reading it from dist/sdk/sdk.cjs, whose getters evaluate a
+ * package at its first use. @opentelemetry/api and api-logs stay packages of their own (one copy
+ * shared with the function's code).
+ */
+const SDK_PACKAGES = [
+  '@opentelemetry/resources', '@opentelemetry/core', '@opentelemetry/context-async-hooks',
+  '@opentelemetry/sdk-trace', '@opentelemetry/sdk-metrics', '@opentelemetry/sdk-logs',
+  '@opentelemetry/exporter-trace-otlp-http', '@opentelemetry/exporter-metrics-otlp-http',
+  '@opentelemetry/exporter-logs-otlp-http', '@opentelemetry/otlp-transformer',
+];
+const sdkFromBundle = (sdkPath) => ({
+  name: 'sdk-from-bundle',
+  setup(b) {
+    const filter = new RegExp(`^(${SDK_PACKAGES.map((p) => p.replace(/[/.-]/g, '\\$&')).join('|')})$`);
+    b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'olf-sdk' }));
+    b.onResolve({ filter: /^olf-sdk-bundle$/ }, () => ({ path: sdkPath, external: true }));
+    b.onLoad({ filter: /.*/, namespace: 'olf-sdk' }, (args) => ({ contents: `module.exports = require('olf-sdk-bundle')[${JSON.stringify(args.path)}];`, loader: 'js' }));
+  },
+});
 
 rmSync(dist, { recursive: true, force: true });
 const define = workerDefine();
@@ -25,9 +54,37 @@ const common = {
   // src/providers/sdk-load.ts reads import.meta.url only where __filename is missing (ESM).
   logOverride: { 'empty-import-meta': 'silent' },
 };
-await build({ ...common, format: 'esm', outdir: join(dist, 'esm'), outExtension: { '.js': '.js' } });
-await build({ ...common, format: 'cjs', outdir: join(dist, 'cjs'), outExtension: { '.js': '.cjs' } });
+// CommonJS parts inlined into ES modules (the SDK shims) call require().
+const esmRequire = { js: "import { createRequire as __olfCreateRequire } from 'node:module'; const require = __olfCreateRequire(import.meta.url);" };
+const library = { ...common, entryPoints: { index: join(root, entries.index) } };
+const kit = { ...common, entryPoints: { 'testing/index': join(root, entries['testing/index']) } };
+await build({ ...library, format: 'esm', outdir: join(dist, 'esm'), plugins: [sdkFromBundle('../sdk/sdk.cjs')], banner: esmRequire });
+await build({ ...library, format: 'cjs', outdir: join(dist, 'cjs'), outExtension: { '.js': '.cjs' }, plugins: [sdkFromBundle('../sdk/sdk.cjs')] });
+await build({ ...kit, format: 'esm', outdir: join(dist, 'esm') });
+await build({ ...kit, format: 'cjs', outdir: join(dist, 'cjs'), outExtension: { '.js': '.cjs' } });
+await build({ ...library, format: 'esm', outdir: join(dist, 'bundler') });
 literalRequires(join(dist, 'esm'));
+literalRequires(join(dist, 'bundler'));
+// The SDK for the Node flavour: one CommonJS file, the packages' ESM builds (tree-shaken within
+// each package), each evaluated at its first use.
+await build({
+  stdin: {
+    contents: `module.exports = {\n${SDK_PACKAGES.map((p) => `  get ${JSON.stringify(p)}() { return require(${JSON.stringify(p)}); },`).join('\n')}\n};\n`,
+    resolveDir: root,
+    sourcefile: 'sdk-bundle.js',
+    loader: 'js',
+  },
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  mainFields: ['module', 'main'],
+  external: ['@opentelemetry/api', '@opentelemetry/api-logs'],
+  minify: true,
+  legalComments: 'none',
+  outfile: join(dist, 'sdk', 'sdk.cjs'),
+  logLevel: 'warning',
+});
 
 /**
  * esbuild's ESM output turns `typeof require === 'function' ? require('x')` into its `__require`
@@ -92,4 +149,5 @@ cpSync(types, join(dist, 'esm'), { recursive: true });
 })(types);
 rmSync(types, { recursive: true, force: true });
 writeFileSync(join(dist, 'cjs', 'package.json'), '{"type":"commonjs"}\n');
-console.log('built dist/esm and dist/cjs');
+writeFileSync(join(dist, 'sdk', 'package.json'), '{"type":"commonjs"}\n');
+console.log('built dist/esm, dist/cjs, dist/sdk and dist/bundler');

@@ -8,7 +8,8 @@ export function coldStartAnalysis(results) {
   const out = [];
   const m = results.imports?.medianMs ?? {};
   if (Number.isFinite(m['lib-import-only'])) {
-    out.push(`Importing otel-lambda-flush and wrapping the handler (no setupTelemetry): +${fmtNum(d(m['lib-import-only'], m.bare), 'ms')} over the bare module.`);
+    out.push(`Importing otel-lambda-flush and wrapping the handler (no setupTelemetry): +${fmtNum(d(m['lib-import-only'], m.bare), 'ms')} over the bare module` +
+      (Number.isFinite(m['api-only']) ? `, of which @opentelemetry/api alone (imported, one tracer taken) +${fmtNum(d(m['api-only'], m.bare), 'ms')} and the library's own code +${fmtNum(d(m['lib-import-only'], m['api-only']), 'ms')}.` : '.'));
   }
   if (Number.isFinite(m.lib)) {
     out.push(`setupTelemetry() with its defaults (traces + metrics + logs): +${fmtNum(d(m.lib, m['lib-import-only']), 'ms')}; ` +

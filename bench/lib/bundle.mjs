@@ -105,6 +105,7 @@ export async function buildFunctions(root) {
   await simple('bare');
   await simple('lib');
   await simple('lib-import-only');
+  await simple('api-only');
   // The README's CommonJS command (no top-level await: functions/lib-cjs), and the bare handler
   // the same way, for the CommonJS rows.
   await simple('bare-cjs', { from: 'bare', esbuild: README_CJS });

@@ -38,6 +38,7 @@ export async function measureImports({ node, root, functions, runs, receiverUrl 
   const file = (fn, name = functions[fn]?.files?.[0]) => (functions[fn]?.taskRoot && name ? join(functions[fn].taskRoot, name) : undefined);
   const cases = [
     { key: 'bare', file: file('bare') },
+    { key: 'api-only', file: file('api-only') },
     { key: 'lib-import-only', file: file('lib-import-only') },
     { key: 'lib', file: file('lib') },
     { key: 'lib-no-logs', file: file('lib'), env: { OTEL_LOGS_EXPORTER: 'none' } },

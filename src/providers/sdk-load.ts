@@ -7,6 +7,9 @@
 // that a bundler bundling the user's function sees and inlines each package (ESM or CJS output).
 // Plain Node running our ESM build has no `require`: the guard then takes createRequire. Our own
 // ESM build keeps these calls literal (scripts/build.mjs undoes esbuild's `__require` shim here).
+// In the package's Node build (what Node loads, unbundled or from a layer) scripts/build.mjs points
+// each of these packages at dist/sdk/sdk.cjs, one pre-bundled file; bundlers get dist/bundler,
+// where they stay package requires.
 import { createRequire } from 'node:module';
 
 let esmRequire: NodeJS.Require | undefined;
