@@ -40,6 +40,18 @@ const sdkFromBundle = (sdkPath) => ({
   },
 });
 
+// The Node ES module build reads @opentelemetry/api (and api-logs) with require(), as the
+// pre-bundled SDK does: one copy of each in the process (Node would otherwise load the API's ESM
+// build for the library and its CommonJS build for the SDK, some 45 files each).
+const apiAsCommonJs = {
+  name: 'api-as-commonjs',
+  setup(b) {
+    b.onResolve({ filter: /^@opentelemetry\/api(-logs)?$/ }, (args) =>
+      args.namespace === 'olf-api' ? { path: args.path, external: true } : { path: args.path, namespace: 'olf-api' });
+    b.onLoad({ filter: /.*/, namespace: 'olf-api' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+  },
+};
+
 rmSync(dist, { recursive: true, force: true });
 const define = workerDefine();
 const common = {
@@ -58,7 +70,7 @@ const common = {
 const esmRequire = { js: "import { createRequire as __olfCreateRequire } from 'node:module'; const require = __olfCreateRequire(import.meta.url);" };
 const library = { ...common, entryPoints: { index: join(root, entries.index) } };
 const kit = { ...common, entryPoints: { 'testing/index': join(root, entries['testing/index']) } };
-await build({ ...library, format: 'esm', outdir: join(dist, 'esm'), plugins: [sdkFromBundle('../sdk/sdk.cjs')], banner: esmRequire });
+await build({ ...library, format: 'esm', outdir: join(dist, 'esm'), plugins: [sdkFromBundle('../sdk/sdk.cjs'), apiAsCommonJs], banner: esmRequire });
 await build({ ...library, format: 'cjs', outdir: join(dist, 'cjs'), outExtension: { '.js': '.cjs' }, plugins: [sdkFromBundle('../sdk/sdk.cjs')] });
 await build({ ...kit, format: 'esm', outdir: join(dist, 'esm') });
 await build({ ...kit, format: 'cjs', outdir: join(dist, 'cjs'), outExtension: { '.js': '.cjs' } });
@@ -121,7 +133,8 @@ await build({
   entryPoints: { 'zero-code/handler': join(root, 'src/zero-code/handler.ts'), 'zero-code/register': join(root, 'src/zero-code/register.ts') },
   format: 'esm',
   outdir: join(dist, 'esm'),
-  plugins: [sameIndex('.js')],
+  plugins: [sameIndex('.js'), apiAsCommonJs],
+  banner: esmRequire,
 });
 await build({
   ...zeroCode,
