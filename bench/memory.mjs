@@ -1,14 +1,14 @@
 // RSS of one warm environment over many healthy invokes, with and without the extension
 // (issue: "with the extension, RSS after 12,000 healthy invokes within 20 % of sync mode's").
 // Usage: npm run build && node bench/memory.mjs [invokes=12000] [modes=sync,after-response]
-// BENCH_LAMBDA_HEAP=0 leaves out the V8 heap flags Lambda's bootstrap sets (as the test kit's
-// simulator does): V8 then sizes both isolates (main thread and extension worker) for this machine.
+// The simulator gives node the flags Lambda's bootstrap sets (--expose-gc, V8 heap limits for
+// the memory size), as on Lambda.
 // Reads VmRSS while the process is frozen at fixed invoke counts, and the main thread's heap
 // after a full GC at the end. Needs Node >= 22 (the simulator runs the real runtime client).
 import { fileURLToPath } from 'node:url';
 import { LambdaSimulator, OtlpReceiver } from '../dist/esm/testing/index.js';
 import { readMemory } from './lib/proc.mjs';
-import { lambdaHeapFlags, MEMORY_MB } from './lib/variants.mjs';
+import { MEMORY_MB } from './lib/variants.mjs';
 
 const invokes = Number(process.argv[2] ?? 12_000);
 const modes = (process.argv[3] ?? 'sync,after-response').split(',');
@@ -28,7 +28,6 @@ async function run(mode) {
       OTEL_EXPORTER_OTLP_ENDPOINT: rx.url,
       OTEL_LAMBDA_FLUSH_MODE: mode,
       ...(mode === 'sync' ? {} : { OTEL_LAMBDA_EXTENSION: 'true' }),
-      NODE_OPTIONS: `${process.env.BENCH_LAMBDA_HEAP === '0' ? '' : lambdaHeapFlags(MEMORY_MB)} --expose-gc`,
     },
     onFreeze: ({ pid }) => {
       if (marks.has(count)) rss[count] = Math.round((readMemory(pid).vmRssKb ?? NaN) / 1024);
@@ -47,7 +46,6 @@ async function run(mode) {
   await rx.close();
   return {
     mode,
-    lambdaHeapFlags: process.env.BENCH_LAMBDA_HEAP !== '0',
     invokes,
     failed,
     seconds: Math.round((Date.now() - started) / 1000),

@@ -12,19 +12,13 @@ function simOptions(row, fnInfo, rx, extra = {}) {
     functionName: `bench-${row.id}`,
     timeoutMs: SIM_TIMEOUT_MS,
     memorySizeMb: MEMORY_MB,
-    // The heap flags give 128 MB figures; the simulator must not kill a function that peaks
-    // near that limit mid-measurement (the RSS figures show how near it is).
+    // The simulator gives node Lambda's heap flags for 128 MB; it must not kill a function that
+    // peaks near that limit mid-measurement (the RSS figures show how near it is).
     enforceMemory: false,
     ...(row.execWrapper ? { execWrapper: row.execWrapper } : {}),
     env: { ...baseEnv(rx.url), OTEL_SERVICE_NAME: `bench-${row.id}`, ...row.env },
     ...extra,
   };
-}
-
-/** Cold starts run without --expose-gc: only the memory probe needs it, and it slows worker start-up (Lambda does not set it). */
-function withoutExposeGc(options) {
-  const nodeOptions = (options.env.NODE_OPTIONS ?? '').split(' ').filter((f) => f && f !== '--expose-gc').join(' ');
-  return { ...options, env: { ...options.env, NODE_OPTIONS: nodeOptions } };
 }
 
 function message(error) {
@@ -50,7 +44,7 @@ export async function measureColdStarts({ LambdaSimulator, rx, rows, functions, 
       rx.clear();
       let sim;
       try {
-        sim = await LambdaSimulator.start(withoutExposeGc(simOptions(row, functions[row.fn], rx)));
+        sim = await LambdaSimulator.start(simOptions(row, functions[row.fn], rx));
         const init = sim.inits?.[0]?.initDurationMs;
         const r = await sim.invoke({ bench: 'cold', i });
         res.invokes++;

@@ -63,8 +63,10 @@ export function variants(functions, root) {
     row.baseline = 'bare';
     if (row.id !== 'peer') row.peerId = 'peer';
   }
-  // --expose-gc lets the bench's memory probe (functions/probe.mjs) force a full GC.
-  for (const row of rows) row.env.NODE_OPTIONS = [lambdaHeapFlags(MEMORY_MB), '--expose-gc', row.env.NODE_OPTIONS].filter(Boolean).join(' ');
+  // The simulator gives node Lambda's bootstrap flags (--expose-gc, which the memory probe in
+  // functions/probe.mjs uses, and the heap limits for MEMORY_MB): NODE_OPTIONS carries only a
+  // column's own preloads.
+  for (const row of rows) if (!row.env.NODE_OPTIONS) delete row.env.NODE_OPTIONS;
   for (const row of rows) {
     if (row.id === 'zero-code' && !row.execWrapper) row.unavailable = 'repo root unknown';
     const built = functions[row.fn];
@@ -78,7 +80,8 @@ export function variants(functions, root) {
 export const MEMORY_MB = 128;
 
 /**
- * The V8 heap limits Lambda's Node.js bootstrap derives from the memory size (new space a
+ * For processes the bench starts itself (not through the simulator, which passes them already):
+ * the V8 heap limits Lambda's Node.js bootstrap derives from the memory size (new space a
  * tenth of it, split in two semi-spaces; old space the rest). Without them V8 sizes its heap
  * for this machine and grows RSS lazily, which would make the RSS figures meaningless.
  */

@@ -28,9 +28,9 @@ async function measure(env: Record<string, string>): Promise<{ first: number; la
   const sim = await LambdaSimulator.start({
     taskRoot,
     handler: 'instrumented.handler',
-    // What is measured is the growth, not the limit: a 128 MB function's limit (the simulator
-    // kills past it, as Lambda does) would end a run whose Node heap merely has not been collected.
-    memorySizeMb: 1024,
+    // Lambda's smallest function: the simulator gives node the heap limits Lambda's bootstrap
+    // derives from it, so V8 collects as it would there (and kills past 128 MB, as Lambda does).
+    memorySizeMb: 128,
     env: { OTEL_EXPORTER_OTLP_ENDPOINT: rx.url, ...env },
     onFreeze: ({ pid }) => {
       if (count === 1 || count === INVOKES) rss.push(rssMiB(pid));

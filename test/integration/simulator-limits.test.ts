@@ -37,6 +37,17 @@ describe('memorySizeMb', () => {
     expect(first.status).toBe('success');
   });
 
+  it('node gets the flags Lambda\'s bootstrap gives it: GC exposed, header size, heap sized from the memory', async () => {
+    const small = await start({ memorySizeMb: 128 });
+    const r = (await small.invoke({ action: 'node' })).response as { execArgv: string[]; gc: string; heapLimitMb: number };
+    expect(r.execArgv).toEqual(['--expose-gc', '--max-http-header-size', '81920', '--max-semi-space-size=6', '--max-old-space-size=116']);
+    expect(r.gc).toBe('function');
+    const big = await start({ memorySizeMb: 1024 });
+    const b = (await big.invoke({ action: 'node' })).response as { execArgv: string[]; heapLimitMb: number };
+    expect(b.execArgv).toContain('--max-old-space-size=922');
+    expect(b.heapLimitMb).toBeGreaterThan(r.heapLimitMb);
+  });
+
   it('an allocation within the limit succeeds; enforceMemory: false lets the process grow past it', async () => {
     const sim = await start({ memorySizeMb: 256 });
     expect((await sim.invoke({ action: 'alloc', chunks: 2, chunkMb: 16 })).status).toBe('success');

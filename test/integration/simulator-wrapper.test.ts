@@ -23,8 +23,9 @@ describe('exec wrapper', () => {
     const r = await sim.invoke({});
     expect(r.status).toBe('success');
     const body = r.response as { pid: number; env: { extra: string } };
-    // node binary, runtime client, handler: three arguments, the first one node.
-    expect(body.env.extra).toBe('wrapped:node:3');
+    // node binary, Lambda's five node flags (GC, header size, heap limits), runtime client,
+    // handler: eight arguments, the first one node.
+    expect(body.env.extra).toBe('wrapped:node:8');
     // exec kept the pid: freeze and SIGTERM reach the runtime itself.
     expect(body.pid).toBe(sim.pid);
     expect(r.frozen).toBe(true);

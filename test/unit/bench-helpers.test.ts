@@ -151,6 +151,7 @@ describe('bench variants', () => {
     const byId = Object.fromEntries(rows.map((r) => [r.id, r]));
     expect(byId.sync?.unavailable).toContain('Could not resolve');
     expect(byId.bare?.unavailable).toBeUndefined();
-    expect(byId.peer?.env.NODE_OPTIONS).toBe('--max-semi-space-size=6 --max-old-space-size=116 --expose-gc --import /p/h.mjs');
+    expect(byId.peer?.env.NODE_OPTIONS).toBe('--import /p/h.mjs');
+    expect(byId.bare?.env.NODE_OPTIONS).toBeUndefined();
   });
 });

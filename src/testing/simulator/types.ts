@@ -15,7 +15,11 @@ export interface SimulatorOptions {
   functionName?: string;
   /** Default `$LATEST`. */
   functionVersion?: string;
-  /** Default 128 (2048 with `managedInstances`). Enforced unless `enforceMemory: false`. */
+  /**
+   * Default 128 (2048 with `managedInstances`). Enforced unless `enforceMemory: false`. Like
+   * Lambda's Node.js bootstrap, node gets `--expose-gc --max-http-header-size 81920` and V8 heap
+   * limits sized from it (`--max-semi-space-size` a twentieth, `--max-old-space-size` nine tenths).
+   */
   memorySizeMb?: number;
   /**
    * Kill the runtime process (group) when the resident memory of the process and its children
