@@ -20,6 +20,7 @@ import { lambdaHeapFlags, MEMORY_MB, variants } from './lib/variants.mjs';
 import { buildUnbundled, layerSize, libraryShare, runsAlone } from './lib/unbundled.mjs';
 import { measureRegisterCost } from './lib/register-cost.mjs';
 import { profileFirstCaller } from './lib/first-caller.mjs';
+import { byoSources } from './lib/byo-sources.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const started = performance.now();
@@ -233,7 +234,7 @@ async function main() {
   const registerCost = await measureRegisterCost({ node, runs: config.quick ? 3 : 15 });
   const firstCallerProfile = lib ? await profileFirstCaller({ node, root, functions, runs: config.quick ? 1 : 3 }) : undefined;
   const byoFn = functions['lib-import-only'];
-  const byo = byoFn && !byoFn.error ? { bytes: byoFn.bytes, gzipBytes: byoFn.gzipBytes, libraryBytes: libraryShare(byoFn.composition) } : undefined;
+  const byo = byoFn && !byoFn.error ? { bytes: byoFn.bytes, gzipBytes: byoFn.gzipBytes, libraryBytes: libraryShare(byoFn.composition), parts: await byoSources(root) } : undefined;
   let managed;
   if (existsSync(join(root, 'bench', 'managed.mjs'))) {
     log('Managed Instances (bench/managed.mjs)');

@@ -8,7 +8,10 @@ const mark = (ok) => (ok === undefined ? '–' : ok ? '✅' : '❌');
 function extras(results) {
   const out = [];
   const byo = results.byo;
-  if (byo) out.push(`Bring-your-own SDK (imports only \`withFlush\`, registers its own providers): ${fmtNum(byo.bytes / 1024, 'KB')} minified, ${fmtNum(byo.gzipBytes / 1024, 'KB')} gzipped; the library's share ${fmtNum((byo.libraryBytes ?? NaN) / 1024, 'KB')}, the rest @opentelemetry/api. No SDK package is bundled.`);
+  if (byo) {
+    out.push(`Bring-your-own SDK (imports only \`withFlush\`, registers its own providers): ${fmtNum(byo.bytes / 1024, 'KB')} minified, ${fmtNum(byo.gzipBytes / 1024, 'KB')} gzipped; the library's share ${fmtNum((byo.libraryBytes ?? NaN) / 1024, 'KB')}, the rest @opentelemetry/api. No SDK package is bundled.` +
+      (byo.parts?.length ? ` The library's share by part of src/ (the same function bundled from source): ${byo.parts.map((p) => `${p.name} ${fmtNum(p.bytes / 1024, 'KB')}`).join(', ')}.` : ''));
+  }
   const a = results.bundledAlone;
   if (a) out.push(a.ok
     ? 'The bundled library function (setupTelemetry + withFlush) runs from its one file with no node_modules beside it.'
