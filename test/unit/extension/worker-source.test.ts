@@ -1,0 +1,23 @@
+// The worker's source is inlined into the library as a string and compiled at every cold start
+// that runs the extension: it must carry only the worker's own code (no configuration table,
+// no OpenTelemetry), and stay small.
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error plain .mjs build helper without types
+import { buildWorkerSource } from '../../../scripts/worker-source.mjs';
+
+describe('worker source', () => {
+  const source = (buildWorkerSource as () => string)();
+
+  it("does not carry the configuration table's documentation", () => {
+    expect(source).not.toContain('OTEL_LAMBDA_FLUSH_TIMEOUT_MS');
+    expect(source).not.toContain('OTEL_LAMBDA_EXTENSION');
+  });
+
+  it('carries no OpenTelemetry package', () => {
+    expect(source).not.toMatch(/@opentelemetry\//);
+  });
+
+  it('stays small (minified, bytes)', () => {
+    expect(source.length).toBeLessThan(16_000);
+  });
+});
