@@ -15,6 +15,12 @@ const MAX_REPLY_BYTES = 1024 * 1024;
 const shortAgent = new Agent({ keepAlive: true, maxSockets: 2 });
 const pollAgent = new Agent({ keepAlive: true, maxSockets: 1 });
 
+/** How a host runs its requests: `signal` aborts them, `unref` keeps them from holding the event loop open. */
+export interface RequestControl {
+  signal?: AbortSignal;
+  unref?: boolean;
+}
+
 /**
  * Sends one request. `timeoutMs` 0 means no timeout (the `/event/next` long poll must never
  * time out: Lambda answers it only when there is an event).
@@ -26,6 +32,7 @@ export function httpJson(
   body: unknown,
   timeoutMs: number,
   longPoll = false,
+  control?: RequestControl,
 ): Promise<HttpReply> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
@@ -34,6 +41,7 @@ export function httpJson(
       {
         method,
         agent: longPoll ? pollAgent : shortAgent,
+        ...(control?.signal ? { signal: control.signal } : {}),
         headers: payload ? { ...headers, 'content-type': 'application/json', 'content-length': String(payload.length) } : headers,
       },
       (res) => {
@@ -55,6 +63,8 @@ export function httpJson(
     );
     if (timeoutMs > 0) req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${url} timed out after ${timeoutMs} ms`)));
     req.on('error', reject);
+    // On the main thread the extension must never be what keeps the process alive.
+    if (control?.unref) req.on('socket', (socket) => socket.unref());
     req.end(payload);
   });
 }
