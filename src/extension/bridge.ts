@@ -40,15 +40,15 @@ export interface ExtensionStats {
 export class ExtensionBridge {
   private readonly host: ExtensionHost;
   private readonly shared = new Int32Array(new SharedArrayBuffer(SLOT_COUNT * 4));
-  /** The configuration sent, and Lambda's identifier once registered (to take over a dead worker). */
-  private config: WorkerConfig | undefined;
+  /** The configuration sent ({@link start}); undefined before. */
+  sent: WorkerConfig | undefined;
+  /** Lambda's identifier once registered (to take over a dead worker). */
   private identifier: string | undefined;
   /** The core that keeps polling after the worker died. */
   private adopted: { close(): Promise<void> } | undefined;
   private current: ExtensionState = 'booting';
   /** Why registration failed, for the wrap-time warning (e.g. `refused with HTTP 403`). */
   failure: string | undefined;
-  private configured = false;
   private flags = 0;
   private port = 0;
   private readonly consumers = new Set<(events: TelemetryEvent[]) => void>();
@@ -76,11 +76,6 @@ export class ExtensionBridge {
     return this.host.thread;
   }
 
-  /** The configuration was sent (registration started or done). */
-  get started(): boolean {
-    return this.configured;
-  }
-
   /** Current state (a registration that settled without a wait is taken into account). */
   get state(): ExtensionState {
     this.refresh();
@@ -99,7 +94,7 @@ export class ExtensionBridge {
 
   /** Settles from the shared slots when the core finished while nobody waited (main-thread host). */
   private refresh(): void {
-    if (this.current === 'booting' && this.configured && Atomics.load(this.shared, SLOT_STATE) !== STATE_BOOTING) this.settle(0);
+    if (this.current === 'booting' && this.sent && Atomics.load(this.shared, SLOT_STATE) !== STATE_BOOTING) this.settle(0);
   }
 
   /** Port of the Telemetry API listener (0 when none). */
@@ -122,7 +117,7 @@ export class ExtensionBridge {
    */
   waitRegistered(timeoutMs: number): boolean {
     // The main thread cannot block on a registration its own event loop performs.
-    if (!this.configured || this.state !== 'booting' || this.host.thread === 'main') return this.current === 'registered';
+    if (!this.sent || this.state !== 'booting' || this.host.thread === 'main') return this.current === 'registered';
     const until = performance.now() + timeoutMs;
     // Bounded: each wait ends on a state change or on the remaining time.
     while (Atomics.load(this.shared, SLOT_STATE) === STATE_BOOTING) {
@@ -144,7 +139,7 @@ export class ExtensionBridge {
    * `timeoutMs` (then the core is told to never hold an invoke). Never blocks the thread.
    */
   async whenSettled(timeoutMs: number): Promise<boolean> {
-    if (!this.configured || this.state !== 'booting') return this.current === 'registered';
+    if (!this.sent || this.state !== 'booting') return this.current === 'registered';
     const until = performance.now() + timeoutMs;
     while (Atomics.load(this.shared, SLOT_STATE) === STATE_BOOTING) {
       const left = until - performance.now();
@@ -157,8 +152,8 @@ export class ExtensionBridge {
 
   /** Sends the configuration once (not to a dead worker). */
   private configure(config: WorkerConfig): void {
-    if (this.configured) return;
-    [this.configured, this.config] = [true, config];
+    if (this.sent) return;
+    this.sent = config;
     if (this.current !== 'failed') this.post({ type: 'configure', config });
   }
 
@@ -254,7 +249,7 @@ export class ExtensionBridge {
     }
     this.current = 'failed';
     this.failure ??= `worker ${reason}`;
-    const [api, id] = [this.config?.runtimeApi, this.identifier];
+    const [api, id] = [this.sent?.runtimeApi, this.identifier];
     const takeOver = wasRegistered && api !== undefined && id !== undefined;
     if (takeOver) this.adopted = adoptOnMainThread(api, id);
     this.onWarn(`extension worker ${reason}: flushing before the response from now on${takeOver ? ' (its registration is kept by the main thread)' : ''}`, 'worker-crashed');

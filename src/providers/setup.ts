@@ -7,6 +7,7 @@ import type { LoggerProvider } from '@opentelemetry/api-logs';
 import { warnOnce } from '../diag.js';
 import { envBool } from '../config/env.js';
 import { readVar, VARS } from '../config/variables.js';
+import { registerOnMainThread } from '../extension/main-thread.js';
 import { processState } from '../state.js';
 import { buildLoggerProvider, buildMeterProvider, buildTracerProvider, type BuildContext } from './build.js';
 import { setExportMetricsProvider } from './export-metrics.js';
@@ -51,6 +52,35 @@ export interface Telemetry {
   loggerProvider?: LoggerProvider & { forceFlush(): Promise<void>; shutdown(): Promise<void> };
   /** Shuts down every provider built here. */
   shutdown(): Promise<void>;
+}
+
+/**
+ * The promise setupTelemetry() returns. Awaiting it (or calling `then` / `catch` / `finally`)
+ * first lets the extension, when `OTEL_LAMBDA_EXTENSION=true`, register from this thread: the
+ * caller waits anyway, so it costs one local HTTP round trip instead of a worker thread's
+ * start-up (src/extension/main-thread.ts). Derived promises are plain ones.
+ */
+class SetupPromise<T> extends Promise<T> {
+  static override get [Symbol.species](): PromiseConstructor {
+    return Promise;
+  }
+
+  override then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    const registering = registerOnMainThread();
+    if (!registering) return super.then(onfulfilled, onrejected);
+    return registering.then(() => super.then(onfulfilled, onrejected));
+  }
+}
+
+/** `promise` as a {@link SetupPromise}; a rejection is marked handled (it was reported). */
+function setupPromise(promise: Promise<Telemetry>): Promise<Telemetry> {
+  const p = new SetupPromise<Telemetry>((resolve) => resolve(promise));
+  // The native then: handling a rejection is not waiting for the extension.
+  Promise.prototype.then.call(p, undefined, () => undefined);
+  return p;
 }
 
 function parseHeaders(raw: string | undefined): Record<string, string> | undefined {
@@ -121,8 +151,8 @@ export function setupTelemetry(options: SetupTelemetryOptions = {}): Promise<Tel
   } catch (e) {
     promise = failed(e);
   }
-  state.setup = promise;
-  return promise;
+  state.setup = setupPromise(promise);
+  return state.setup as Promise<Telemetry>;
 }
 
 /** The signals to set up; undefined with OTEL_SDK_DISABLED=true. */

@@ -15,7 +15,7 @@ const MAX_REPLY_BYTES = 1024 * 1024;
 const shortAgent = new Agent({ keepAlive: true, maxSockets: 2 });
 const pollAgent = new Agent({ keepAlive: true, maxSockets: 1 });
 
-/** How a host runs its requests: `signal` aborts them, `unref` keeps them from holding the event loop open. */
+/** How a host runs its requests: `signal` aborts them, `unref` keeps the long poll from holding the event loop open. */
 export interface RequestControl {
   signal?: AbortSignal;
   unref?: boolean;
@@ -63,8 +63,9 @@ export function httpJson(
     );
     if (timeoutMs > 0) req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${url} timed out after ${timeoutMs} ms`)));
     req.on('error', reject);
-    // On the main thread the extension must never be what keeps the process alive.
-    if (control?.unref) req.on('socket', (socket) => socket.unref());
+    // On the main thread the long poll must never be what keeps the process alive (the short
+    // requests must: module loading may be awaiting them with nothing else pending).
+    if (control?.unref && longPoll) req.on('socket', (socket) => socket.unref());
     req.end(payload);
   });
 }
