@@ -1,0 +1,102 @@
+// Cold start of an after-response function whose ES module awaits setupTelemetry(): the
+// extension registered from the main thread (one local HTTP round trip) vs from the worker
+// thread (the same module without the await, so the wrapper blocks until the worker
+// registered), with sync mode (no extension) and a bare handler as baselines. Fresh processes
+// under the real runtime client in the LambdaSimulator, rows interleaved, medians.
+// Usage: npm run build && node bench/main-thread-register.mjs [runs=12] [package root=.]
+// The package root lets the same functions run against another build of the library (e.g. an
+// older commit's checkout with its own dist/ and node_modules).
+// Unbundled (node_modules beside the handler) and bundled (esbuild, ESM: top-level await
+// needs it) columns. Lambda's V8 heap flags for 128 MB, as the bench's other rows.
+import { build } from 'esbuild';
+import { mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { median } from './lib/stats.mjs';
+import { lambdaHeapFlags, MEMORY_MB } from './lib/variants.mjs';
+
+const runs = Number(process.argv[2] ?? 12);
+const here = fileURLToPath(new URL('..', import.meta.url));
+const pkg = resolve(process.argv[3] ?? here);
+const { LambdaSimulator, OtlpReceiver } = await import(join(here, 'dist/esm/testing/index.js'));
+const out = join(here, 'bench', '.build', 'main-thread-register');
+
+const PROBE = `const probe = () => globalThis[Symbol.for('otel-lambda-flush.state.v1')]?.extension?.bridge?.thread ?? null;`;
+const SOURCES = {
+  bare: `export const handler = async () => ({ ok: true, thread: null });\n`,
+  await: `import { setupTelemetry, withFlush } from 'otel-lambda-flush';\n${PROBE}\nawait setupTelemetry();\nexport const handler = withFlush(async () => ({ ok: true, thread: probe() }));\n`,
+  noawait: `import { setupTelemetry, withFlush } from 'otel-lambda-flush';\n${PROBE}\nsetupTelemetry();\nexport const handler = withFlush(async () => ({ ok: true, thread: probe() }));\n`,
+};
+
+async function roots() {
+  rmSync(out, { recursive: true, force: true });
+  const result = {};
+  for (const [name, src] of Object.entries(SOURCES)) {
+    const dir = join(out, `${name}-unbundled`);
+    mkdirSync(join(dir, 'node_modules'), { recursive: true });
+    writeFileSync(join(dir, 'index.mjs'), src);
+    writeFileSync(join(dir, 'package.json'), '{"type":"module"}\n');
+    for (const dep of readdirSync(join(pkg, 'node_modules'))) if (!dep.startsWith('.') && dep !== 'otel-lambda-flush') symlinkSync(join(pkg, 'node_modules', dep), join(dir, 'node_modules', dep));
+    symlinkSync(pkg, join(dir, 'node_modules', 'otel-lambda-flush'));
+    result[`${name}-unbundled`] = dir;
+    const bundled = join(out, `${name}-bundled`);
+    mkdirSync(bundled, { recursive: true });
+    await build({
+      entryPoints: [join(dir, 'index.mjs')], bundle: true, minify: true, platform: 'node', format: 'esm', target: 'node22',
+      outfile: join(bundled, 'index.mjs'), logLevel: 'silent',
+      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    });
+    result[`${name}-bundled`] = bundled;
+  }
+  return result;
+}
+
+const taskRoots = await roots();
+const AR = { OTEL_LAMBDA_FLUSH_MODE: 'after-response', OTEL_LAMBDA_EXTENSION: 'true' };
+const rows = [];
+for (const kind of ['unbundled', 'bundled']) {
+  rows.push(
+    { id: `bare-${kind}`, fn: `bare-${kind}`, env: {} },
+    { id: `sync-await-${kind}`, fn: `await-${kind}`, env: { OTEL_LAMBDA_FLUSH_MODE: 'sync' } },
+    { id: `after-response-await-${kind}`, fn: `await-${kind}`, env: AR },
+    { id: `after-response-noawait-${kind}`, fn: `noawait-${kind}`, env: AR },
+  );
+}
+const rx = await OtlpReceiver.start();
+const res = Object.fromEntries(rows.map((r) => [r.id, { initMs: [], firstInvokeMs: [], threads: new Set(), registered: 0, failures: 0 }]));
+for (let i = 0; i < runs; i++) {
+  for (const row of rows) {
+    const r = res[row.id];
+    let sim;
+    try {
+      sim = await LambdaSimulator.start({
+        taskRoot: taskRoots[row.fn], handler: 'index.handler', memorySizeMb: MEMORY_MB, enforceMemory: false, timeoutMs: 10_000,
+        env: { OTEL_EXPORTER_OTLP_ENDPOINT: rx.url, OTEL_SERVICE_NAME: `bench-${row.id}`, NODE_OPTIONS: lambdaHeapFlags(MEMORY_MB), ...row.env },
+      });
+      const inv = await sim.invoke({});
+      if (inv.status !== 'success') r.failures++;
+      r.initMs.push(sim.inits[0].initDurationMs);
+      r.firstInvokeMs.push(inv.latencyMs);
+      r.threads.add(String(inv.response?.thread));
+      r.registered += sim.extensions.length > 0 ? 1 : 0;
+    } catch (e) {
+      r.failures++;
+      console.error(row.id, String(e?.message ?? e).split('\n')[0]);
+    } finally {
+      await sim?.close().catch(() => {});
+    }
+  }
+  process.stderr.write(`round ${i + 1}/${runs}\r`);
+}
+await rx.close();
+const fmt = (v) => (Number.isFinite(v) ? v.toFixed(1) : 'n/a');
+console.log(`\npackage: ${pkg}; ${runs} cold starts per row, interleaved; medians in ms`);
+console.log('| row | init | first invoke | init + first invoke | added init vs bare | extension thread | registered | failures |');
+console.log('|---|---|---|---|---|---|---|---|');
+for (const row of rows) {
+  const r = res[row.id];
+  const bare = res[row.id.endsWith('bundled') && !row.id.endsWith('unbundled') ? 'bare-bundled' : 'bare-unbundled'];
+  const init = median(r.initMs);
+  const first = median(r.firstInvokeMs);
+  console.log(`| ${row.id} | ${fmt(init)} | ${fmt(first)} | ${fmt(median(r.initMs.map((x, j) => x + r.firstInvokeMs[j])))} | ${fmt(init - median(bare.initMs))} | ${[...r.threads].join(',')} | ${r.registered}/${r.initMs.length} | ${r.failures} |`);
+}
