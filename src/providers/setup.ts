@@ -117,6 +117,11 @@ const PATHS = { traces: ['/v1/traces', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'], me
  * `require()` calls that bundlers inline). A second call returns the first call's promise.
  * With `OTEL_SDK_DISABLED=true` nothing is set up.
  *
+ * With the extension (`OTEL_LAMBDA_EXTENSION=true`), awaiting it at the top level of an ES
+ * module before wrapping the handler lets the extension register from the main thread while
+ * module loading waits (one local HTTP round trip, no worker thread); without the await, or in
+ * CommonJS, the wrapper registers it through a worker thread.
+ *
  * @example
  * ```ts
  * import { setupTelemetry, withFlush } from 'otel-lambda-flush';
