@@ -92,6 +92,16 @@ describe('extension registered from the main thread', () => {
     expect(missing).toEqual([]);
   });
 
+  it('ESM without the await: the worker boots when the handler is wrapped, registers before the first /next, flushes after the response', async () => {
+    const missing: string[] = [];
+    const { sim } = await start('esm-noawait.handler', missing);
+    expect(sim.extensions).toMatchObject([{ events: ['INVOKE'] }]);
+    expect(await probe(sim)).toMatchObject({ thread: 'worker', state: 'registered', gating: true });
+    await expectAfterResponse(sim, 10);
+    expect(missing).toEqual([]);
+    expect(sim.logs.join('\n')).not.toMatch(/flushing before the response/);
+  });
+
   it('sync mode by env: registers for no event from the main thread, flushes before the response', async () => {
     const missing: string[] = [];
     const { sim } = await start('main-thread.handler', missing, { OTEL_LAMBDA_EXTENSION: 'true', OTEL_LAMBDA_FLUSH_MODE: 'sync' });

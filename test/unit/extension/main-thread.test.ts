@@ -4,7 +4,8 @@
 // starts it from `then` (await), not from a handled rejection or Promise.prototype.then.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveExtensionOptions } from '../../../src/config/extension.js';
-import { bootWorker } from '../../../src/extension/early-boot.js';
+import { bootOnImport, bootWorker } from '../../../src/extension/early-boot.js';
+import { loadedAsEsm } from '../../../src/extension/module-format.js';
 import { linkExtension, resetExtensionForTests } from '../../../src/extension/index.js';
 import { registerOnMainThread } from '../../../src/extension/main-thread.js';
 import { slot } from '../../../src/extension/slot.js';
@@ -81,6 +82,16 @@ describe('registerOnMainThread()', () => {
     await registering;
     expect(link?.gate.gating).toBe(true);
     expect(fake.registrations).toHaveLength(1);
+  });
+});
+
+describe('early boot at import', () => {
+  it('boots the worker where the library runs as CommonJS, not as an ES module (which may register from the main thread)', () => {
+    expect(loadedAsEsm()).toBe(true); // vitest loads the sources as ES modules
+    bootOnImport(env);
+    expect(slot().bridge).toBeUndefined();
+    bootOnImport(env, false);
+    expect(slot().bridge?.thread).toBe('worker');
   });
 });
 
