@@ -3,8 +3,7 @@
 // entry (main.ts, over a MessagePort, for module loading that cannot wait) and the main thread
 // (src/extension/hosts.ts, where module loading awaits the registration). Imports node builtins
 // and its own files only: in the worker its boot time is paid by every cold start.
-import { lookup } from 'node:dns';
-import { isIP } from 'node:net';
+import { dns, net } from './builtins.js';
 import { DEFAULT_TELEMETRY_HOST } from '../defaults.js';
 import { ExtensionsApi, ExtensionsApiError } from './extensions-api.js';
 import { InvokeGate } from './gate.js';
@@ -122,11 +121,11 @@ export class ExtensionCore {
 
   /** Resolves `host` once (an IP address as is); never rejects. */
   private resolveHost(host: string): Promise<Lookup> {
-    if (isIP(host) !== 0) return Promise.resolve({ address: host });
+    if (net().isIP(host) !== 0) return Promise.resolve({ address: host });
     let p = this.lookups.get(host);
     if (!p) {
       p = new Promise((resolve) => {
-        lookup(host, (error, address) => resolve(error ? { error } : { address }));
+        dns().lookup(host, (error, address) => resolve(error ? { error } : { address }));
       });
       this.lookups.set(host, p);
     }
