@@ -9,7 +9,7 @@
 // Unbundled (node_modules beside the handler) and bundled (esbuild, ESM: top-level await
 // needs it) columns. Lambda's V8 heap flags for 128 MB, as the bench's other rows.
 import { build } from 'esbuild';
-import { mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median } from './lib/stats.mjs';
@@ -70,8 +70,14 @@ for (const [k, pkg] of pkgs.entries()) {
     );
   }
 }
+/** CPU time (user + system, ms, every thread including ended ones) the process used so far. */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ 100)
+}
+
 const rx = await OtlpReceiver.start();
-const res = Object.fromEntries(rows.map((r) => [r.id, { initMs: [], firstInvokeMs: [], threads: new Set(), registered: 0, failures: 0 }]));
+const res = Object.fromEntries(rows.map((r) => [r.id, { initMs: [], firstInvokeMs: [], cpuMs: [], threads: new Set(), registered: 0, failures: 0 }]));
 for (let i = 0; i < runs; i++) {
   for (const row of rows) {
     const r = res[row.id];
@@ -80,6 +86,9 @@ for (let i = 0; i < runs; i++) {
       sim = await LambdaSimulator.start({
         taskRoot: row.root, handler: 'index.handler', memorySizeMb: MEMORY_MB, enforceMemory: false, timeoutMs: 10_000,
         env: { OTEL_EXPORTER_OTLP_ENDPOINT: rx.url, OTEL_SERVICE_NAME: `bench-${row.id}`, NODE_OPTIONS: lambdaHeapFlags(MEMORY_MB), ...row.env },
+        // CPU of init + first invoke (+ its after-response flush), read while frozen: what a
+        // function with a fraction of a vCPU pays, whatever this machine runs in parallel.
+        onFreeze: ({ pid }) => void (r.cpuMs.length < r.initMs.length + 1 && r.cpuMs.push(cpuMs(pid))),
       });
       const inv = await sim.invoke({});
       if (inv.status !== 'success') r.failures++;
@@ -99,12 +108,12 @@ for (let i = 0; i < runs; i++) {
 await rx.close();
 const fmt = (v) => (Number.isFinite(v) ? v.toFixed(1) : 'n/a');
 console.log(`\n${pkgs.map((p, k) => `p${k} = ${p}`).join('; ')}; ${runs} cold starts per row, all rows interleaved; medians in ms`);
-console.log('| row | init | first invoke | init + first invoke | added init vs bare | extension thread | registered | failures |');
-console.log('|---|---|---|---|---|---|---|---|');
+console.log('| row | init | first invoke | init + first invoke | added init vs bare | CPU to first freeze | extension thread | registered | failures |');
+console.log('|---|---|---|---|---|---|---|---|---|');
 for (const row of rows) {
   const r = res[row.id];
   const bare = res[row.bare];
   const init = median(r.initMs);
   const first = median(r.firstInvokeMs);
-  console.log(`| ${row.id} | ${fmt(init)} | ${fmt(first)} | ${fmt(median(r.initMs.map((x, j) => x + r.firstInvokeMs[j])))} | ${fmt(init - median(bare.initMs))} | ${[...r.threads].join(',')} | ${r.registered}/${r.initMs.length} | ${r.failures} |`);
+  console.log(`| ${row.id} | ${fmt(init)} | ${fmt(first)} | ${fmt(median(r.initMs.map((x, j) => x + r.firstInvokeMs[j])))} | ${fmt(init - median(bare.initMs))} | ${fmt(median(r.cpuMs))} | ${[...r.threads].join(',')} | ${r.registered}/${r.initMs.length} | ${r.failures} |`);
 }
