@@ -60,6 +60,29 @@ describe('main-thread host', () => {
   });
 });
 
+describe('worker host: heap limits', () => {
+  it('holds the largest deliveries Lambda can send (maxBytes 1 MiB, 64 at once, 3 rounds) within its bounded heap', async () => {
+    const { fake, bridge, config, warnings } = await start('worker');
+    const maxBytes = 1_048_576;
+    const telemetry = { host: '127.0.0.1', port: 0, types: ['platform' as const], buffering: { maxItems: 10_000, maxBytes, timeoutMs: 25 }, bodyTimeoutMs: 5000 };
+    expect(await bridge.registerAsync(config({ telemetry }), 5000)).toBe(true);
+    const event = JSON.stringify({ time: new Date().toISOString(), type: 'platform.start', record: { requestId: 'r', version: '$LATEST' } });
+    // Just under the listener's cap (2 × maxBytes + 64 KiB): valid events, all parsed and validated.
+    const body = `[${Array.from({ length: Math.floor((2 * maxBytes + 64 * 1024 - 1024) / (event.length + 1)) }, () => event).join(',')}]`;
+    const statuses: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      statuses.push(...(await Promise.all(Array.from({ length: 64 }, () => fake.deliver(body).catch(() => -1)))));
+    }
+    const accepted = statuses.filter((s) => s === 200).length;
+    console.log(`worker heap limits: ${accepted} of ${statuses.length} max-size deliveries accepted and parsed`);
+    expect(accepted).toBeGreaterThan(0);
+    expect(bridge.state).toBe('registered');
+    const stats = await bridge.stats(5000);
+    expect(stats?.listener.batches).toBe(statuses.filter((s) => s === 200).length);
+    expect(warnings.join('\n')).not.toMatch(/worker/);
+  }, 60_000);
+});
+
 describe('worker host: the worker dies', () => {
   it('after registering: the main thread keeps polling /event/next, invokes end, the bridge falls back with one warning', async () => {
     const { fake, bridge, config, warnings } = await start('worker');
