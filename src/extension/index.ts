@@ -143,6 +143,11 @@ export function linkExtension(options: ResolvedExtensionOptions, invokeWanted: b
   if (bridge.thread === 'main') {
     // Registered (or registering) at `await setupTelemetry()`, with the environment's settings.
     warnIfDifferent(bridge.sent, config);
+    if (bridge.state === 'booting') {
+      // then() was called but not awaited: module loading may end before Lambda answered, and
+      // a registration that arrives after the runtime's first /next is refused (then flushed before the response).
+      warnOnce('extension-not-awaited', 'the extension is registering from the main thread while the handler is wrapped: await setupTelemetry() before wrapping the handler, or registration may be refused');
+    }
     bridge.hold();
     // Never blocks: this thread performs the registration (settled by now when it was awaited).
     void bridge.whenSettled(options.registrationTimeoutMs).then(registered);

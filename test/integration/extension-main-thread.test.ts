@@ -120,6 +120,7 @@ describe('extension registered from the main thread', () => {
     expect(where.thread).toBe('main');
     for (let i = 0; i < 10; i++) expect((await sim.invoke({})).status).toBe('success');
     expect(missing).toEqual([]);
+    expect(sim.logs.join('\n')).toMatch(/await setupTelemetry\(\) before wrapping the handler/);
     if (sim.extensions.length === 0) expect(sim.logs.join('\n')).toMatch(/extension registration refused with HTTP 403: flushing before the response/);
     else expect(where.gating).toBe(true);
   });
