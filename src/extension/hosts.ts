@@ -2,12 +2,35 @@
 // cannot wait blocks on Atomics.wait until the worker registered) or on the main thread (module
 // loading awaits the registration: one local HTTP round trip instead of a thread's start-up).
 // Both take the same messages and write the same shared slots; the bridge does not care which.
+import { createRequire } from 'node:module';
 import { workerThreads } from '../worker-threads.js';
-import { ExtensionCore } from './worker/core.js';
+import type { ExtensionCore } from './worker/core.js';
 import { WORKER_RESOURCE_LIMITS, type FromWorker, type ToWorker, type WorkerData } from './worker/protocol.js';
 
-// Replaced at build time (esbuild / vitest `define`) by the bundled worker script.
+// Replaced at build time (esbuild / vitest `define`) by the bundled worker script; read once
+// here, so a bundle carries the string once.
 declare const __OLF_WORKER_SOURCE__: string;
+const WORKER_SOURCE: string = __OLF_WORKER_SOURCE__;
+
+type CoreClass = typeof ExtensionCore;
+let coreClass: CoreClass | undefined;
+
+/**
+ * The core's class for this thread, from the worker's own script: evaluated here it exports the
+ * class instead of wiring a port (worker/main.ts), so the library carries the protocol once and
+ * compiles it only where the extension runs on this thread.
+ */
+function inProcessCore(): CoreClass {
+  if (!coreClass) {
+    const module = { exports: {} as { ExtensionCore?: CoreClass } };
+    const load = (id: string): unknown => process.getBuiltinModule?.(id) ?? createRequire(`${process.cwd()}/`)(id);
+    // The library's own build output (never input): compiled here only when this host starts.
+    new Function('require', 'module', 'exports', '__OLF_IN_PROCESS__', WORKER_SOURCE)(load, module, module.exports, true);
+    if (!module.exports.ExtensionCore) throw new Error('extension core not found in the worker script');
+    coreClass = module.exports.ExtensionCore;
+  }
+  return coreClass;
+}
 
 /** The thread the extension's core runs on. */
 export type HostThread = 'worker' | 'main';
@@ -32,7 +55,7 @@ export interface HostEvents {
 /** Boots the worker thread (throws when it cannot be constructed). */
 export function startWorkerHost(shared: Int32Array, prepare: { host: string } | undefined, events: HostEvents): ExtensionHost {
   const data: WorkerData = { shared: shared.buffer as SharedArrayBuffer, ...(prepare ? { prepare } : {}) };
-  const worker = new (workerThreads().Worker)(__OLF_WORKER_SOURCE__, {
+  const worker = new (workerThreads().Worker)(WORKER_SOURCE, {
     eval: true,
     name: 'otel-lambda-flush-extension',
     workerData: data,
@@ -72,11 +95,11 @@ export function startWorkerHost(shared: Int32Array, prepare: { host: string } | 
 }
 
 /**
- * Runs the core on this thread. Its messages reach the bridge in a microtask, as a worker's
+ * Runs the core on this thread (throws when its script cannot be evaluated). Its messages reach the bridge in a microtask, as a worker's
  * would arrive later (never inside the bridge call that caused them).
  */
 export function startMainThreadHost(shared: Int32Array, prepare: { host: string } | undefined, events: HostEvents): ExtensionHost {
-  const core = new ExtensionCore(shared, (m) => queueMicrotask(() => events.receive(m)), prepare, true);
+  const core = new (inProcessCore())(shared, (m) => queueMicrotask(() => events.receive(m)), prepare, true);
   return {
     thread: 'main',
     post: (message) => core.receive(message),
@@ -89,7 +112,7 @@ export function startMainThreadHost(shared: Int32Array, prepare: { host: string 
  * an invoke only when every INVOKE-registered extension polls again. Never holds an invoke.
  */
 export function adoptOnMainThread(runtimeApi: string, identifier: string): ExtensionCore {
-  const core = new ExtensionCore(new Int32Array(4), () => {}, undefined, true);
+  const core = new (inProcessCore())(new Int32Array(4), () => {}, undefined, true);
   void core.adopt(runtimeApi, identifier);
   return core;
 }

@@ -22,3 +22,5 @@ export const dns = (): typeof import('node:dns') => builtin('node:dns');
 export const net = (): typeof import('node:net') => builtin('node:net');
 /** node:crypto. */
 export const crypto = (): typeof import('node:crypto') => builtin('node:crypto');
+/** node:worker_threads. */
+export const workerThreads = (): typeof import('node:worker_threads') => builtin('node:worker_threads');
