@@ -4,6 +4,7 @@
 // registered), with sync mode (no extension) and a bare handler as baselines. Fresh processes
 // under the real runtime client in the LambdaSimulator, rows interleaved, medians.
 // Usage: npm run build && node bench/main-thread-register.mjs [runs=12] [package roots=.]
+// (BENCH_ROWS=<regexp> runs only the matching rows)
 // Package roots (comma-separated, each with its dist/ and node_modules) run the same functions
 // against other builds of the library, e.g. an older commit's checkout, interleaved with this one.
 // Unbundled (node_modules beside the handler) and bundled (esbuild, ESM: top-level await
@@ -75,6 +76,9 @@ function cpuMs(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ 100)
 }
+
+// BENCH_ROWS: a regular expression picking rows by id (e.g. `cjs|bare`).
+if (process.env.BENCH_ROWS) rows.splice(0, rows.length, ...rows.filter((r) => new RegExp(process.env.BENCH_ROWS).test(r.id)));
 
 const rx = await OtlpReceiver.start();
 const res = Object.fromEntries(rows.map((r) => [r.id, { initMs: [], firstInvokeMs: [], cpuMs: [], threads: new Set(), registered: 0, failures: 0 }]));
