@@ -14,6 +14,7 @@ import {
   STATE_REGISTERED,
   type FromWorker,
   type ListenerStats,
+  type Prepared,
   type TelemetryEvent,
   type ToWorker,
   type WorkerConfig,
@@ -66,7 +67,7 @@ export class ExtensionBridge {
    * host to look up right away, before {@link start} sends the configuration. Throws when the
    * worker cannot be constructed.
    */
-  constructor(prepare?: { host: string }, thread: HostThread = 'worker') {
+  constructor(prepare?: Prepared, thread: HostThread = 'worker') {
     const events = { receive: (m: FromWorker) => this.receive(m), died: (reason: string) => this.died(reason) };
     this.host = thread === 'main' ? startMainThreadHost(this.shared, prepare, events) : startWorkerHost(this.shared, prepare, events);
   }
