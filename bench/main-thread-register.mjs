@@ -77,8 +77,8 @@ function cpuMs(pid) {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ 100)
 }
 
-// BENCH_ROWS: a regular expression picking rows by id (e.g. `cjs|bare`).
-if (process.env.BENCH_ROWS) rows.splice(0, rows.length, ...rows.filter((r) => new RegExp(process.env.BENCH_ROWS).test(r.id)));
+// BENCH_ROWS: a regular expression picking rows by id (e.g. `cjs`); the bare rows always run.
+if (process.env.BENCH_ROWS) rows.splice(0, rows.length, ...rows.filter((r) => r.id === r.bare || new RegExp(process.env.BENCH_ROWS).test(r.id)));
 
 const rx = await OtlpReceiver.start();
 const res = Object.fromEntries(rows.map((r) => [r.id, { initMs: [], firstInvokeMs: [], cpuMs: [], threads: new Set(), registered: 0, failures: 0 }]));
