@@ -14,7 +14,6 @@ import {
   STATE_REGISTERED,
   type FromWorker,
   type ListenerStats,
-  type Prepared,
   type TelemetryEvent,
   type ToWorker,
   type WorkerConfig,
@@ -67,7 +66,7 @@ export class ExtensionBridge {
    * host to look up right away, before {@link start} sends the configuration. Throws when the
    * worker cannot be constructed.
    */
-  constructor(prepare?: Prepared, thread: HostThread = 'worker') {
+  constructor(prepare?: { host: string }, thread: HostThread = 'worker') {
     const events = { receive: (m: FromWorker) => this.receive(m), died: (reason: string) => this.died(reason) };
     this.host = thread === 'main' ? startMainThreadHost(this.shared, prepare, events) : startWorkerHost(this.shared, prepare, events);
   }

@@ -6,7 +6,6 @@ import type { Env } from '../config/env.js';
 import { inRuntimeWorker, isExtensionWorker, managedMode } from '../threads.js';
 import { ExtensionBridge } from './bridge.js';
 import { loadedAsEsm } from './module-format.js';
-import { dns, net } from './worker/builtins.js';
 import { slot } from './slot.js';
 
 /**
@@ -26,37 +25,16 @@ export function bootWorker(env: Env = process.env): ExtensionBridge {
 }
 
 /**
- * ES module: the listener host's lookup starts now, as the worker's would (outside Lambda the
- * sandbox name's failure takes a DNS round trip), for a registration from the main thread.
- */
-function lookUpEarly(env: Env): void {
-  const prepared = preparedHost(env);
-  if (!prepared || managedMode(env) || net().isIP(prepared.host) !== 0) return;
-  const s = slot();
-  if (s.lookup) return;
-  try {
-    const promise = new Promise<{ address?: string; error?: unknown }>((resolve) => {
-      dns().lookup(prepared.host, (error, address) => resolve(error ? { error } : { address }));
-    });
-    s.lookup = { host: prepared.host, promise };
-  } catch {
-    // the core looks the host up itself
-  }
-}
-
-/**
  * With `OTEL_LAMBDA_EXTENSION=true` inside Lambda (`AWS_LAMBDA_RUNTIME_API` set), boots the
  * worker so its start-up overlaps the function's other imports; registration waits until the
  * handler is wrapped. Not when the library runs as an ES module: the function's module may
  * await setupTelemetry() and register from the main thread (main-thread.ts), and a worker booted
  * for nothing takes CPU from module loading (Lambda gives a small function a fraction of a
- * core); there only the listener host's lookup starts now, and the worker boots when a handler
- * is wrapped without that await. Never throws: a failure is kept and reported when the handler
- * is wrapped.
+ * core); there the worker boots when a handler is wrapped without that await. Never throws: a
+ * failure is kept and reported when the handler is wrapped.
  */
 export function bootOnImport(env: Env = process.env, esm = loadedAsEsm()): void {
-  if (!env.AWS_LAMBDA_RUNTIME_API || !readVar(env, VARS.extension)) return;
-  if (esm) return lookUpEarly(env);
+  if (esm || !env.AWS_LAMBDA_RUNTIME_API || !readVar(env, VARS.extension)) return;
   // Node hands NODE_OPTIONS preloads to the extension worker too: it must not boot one of its own.
   if (isExtensionWorker()) return;
   // Managed Instances: the main thread's part registers the one extension; worker threads never do.

@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import { workerThreads } from '../worker-threads.js';
 import type { ExtensionCore } from './worker/core.js';
-import { WORKER_RESOURCE_LIMITS, type FromWorker, type Prepared, type ToWorker, type WorkerData } from './worker/protocol.js';
+import { WORKER_RESOURCE_LIMITS, type FromWorker, type ToWorker, type WorkerData } from './worker/protocol.js';
 
 // Replaced at build time (esbuild / vitest `define`) by the bundled worker script; read once
 // here, so a bundle carries the string once.
@@ -53,8 +53,8 @@ export interface HostEvents {
 }
 
 /** Boots the worker thread (throws when it cannot be constructed). */
-export function startWorkerHost(shared: Int32Array, prepare: Prepared | undefined, events: HostEvents): ExtensionHost {
-  const data: WorkerData = { shared: shared.buffer as SharedArrayBuffer, ...(prepare ? { prepare: { host: prepare.host } } : {}) };
+export function startWorkerHost(shared: Int32Array, prepare: { host: string } | undefined, events: HostEvents): ExtensionHost {
+  const data: WorkerData = { shared: shared.buffer as SharedArrayBuffer, ...(prepare ? { prepare } : {}) };
   const worker = new (workerThreads().Worker)(WORKER_SOURCE, {
     eval: true,
     name: 'otel-lambda-flush-extension',
@@ -98,7 +98,7 @@ export function startWorkerHost(shared: Int32Array, prepare: Prepared | undefine
  * Runs the core on this thread (throws when its script cannot be evaluated). Its messages reach the bridge in a microtask, as a worker's
  * would arrive later (never inside the bridge call that caused them).
  */
-export function startMainThreadHost(shared: Int32Array, prepare: Prepared | undefined, events: HostEvents): ExtensionHost {
+export function startMainThreadHost(shared: Int32Array, prepare: { host: string } | undefined, events: HostEvents): ExtensionHost {
   const core = new (inProcessCore())(shared, (m) => queueMicrotask(() => events.receive(m)), prepare, true);
   return {
     thread: 'main',

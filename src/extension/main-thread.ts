@@ -40,10 +40,7 @@ export function registerOnMainThread(env: Env = process.env): Promise<void> | un
     const mode = options.flush.mode;
     const config = workerConfig(options.extension, env, mode !== 'sync' && mode !== 'background');
     if (!config) return undefined;
-    const prepared = preparedHost(env);
-    // The listener host's lookup started at import (early-boot.ts), when it is the same host.
-    const lookup = s.lookup?.host === prepared?.host ? s.lookup?.promise : undefined;
-    bridge = wireWarnings(new ExtensionBridge(prepared && lookup ? { ...prepared, lookup } : prepared, 'main'));
+    bridge = wireWarnings(new ExtensionBridge(preparedHost(env), 'main'));
     // No invoke is held until a wrapper links to the extension (it releases each one).
     bridge.start({ ...config, hold: false });
     timeoutMs = options.extension.registrationTimeoutMs;

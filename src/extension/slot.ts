@@ -14,8 +14,6 @@ export interface Slot {
   bootError?: string;
   /** The main thread's registration (at `await setupTelemetry()`): settles once, never rejects. */
   mainThread?: Promise<void>;
-  /** The listener host's lookup, started at import for a main-thread registration. */
-  lookup?: { host: string; promise: Promise<{ address?: string; error?: unknown }> };
 }
 
 /** This process's slot. */

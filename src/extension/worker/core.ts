@@ -17,8 +17,6 @@ import {
   STATE_FAILED,
   STATE_REGISTERED,
   type FromWorker,
-  type Lookup,
-  type Prepared,
   type ToWorker,
   type WorkerConfig,
 } from './protocol.js';
@@ -30,6 +28,8 @@ const NEXT_RETRIES = 5;
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+type Lookup = { address?: string; error?: unknown };
 
 /**
  * One extension: registers when configured, then polls `/event/next` for ever. `shared` holds
@@ -51,12 +51,11 @@ export class ExtensionCore {
   constructor(
     private readonly shared: Int32Array,
     private readonly post: (message: FromWorker) => void,
-    prepare?: Prepared,
+    prepare?: { host: string },
     /** On the main thread: requests never keep the process alive. */
     private readonly mainThread = false,
   ) {
-    if (prepare?.lookup) this.lookups.set(prepare.host, prepare.lookup);
-    else if (prepare) void this.resolveHost(prepare.host);
+    if (prepare) void this.resolveHost(prepare.host);
   }
 
   private readonly aborts = new AbortController();

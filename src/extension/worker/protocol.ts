@@ -31,21 +31,6 @@ export const FLAG_INVOKE = 1;
 /** Telemetry API subscription accepted. */
 export const FLAG_TELEMETRY = 2;
 
-/** Result of a name lookup (never rejects). */
-export interface Lookup {
-  address?: string;
-  error?: unknown;
-}
-
-/**
- * What the core may start before its configuration: the Telemetry API listener host to look up,
- * or (main thread only) that lookup already under way since the library was imported.
- */
-export interface Prepared {
-  host: string;
-  lookup?: Promise<Lookup>;
-}
-
 /**
  * `workerData` of the worker. `prepare.host`: the Telemetry API listener host the environment
  * asks for, looked up while the main thread is still loading modules.

@@ -93,19 +93,6 @@ describe('early boot at import', () => {
     bootOnImport(env, false);
     expect(slot().bridge?.thread).toBe('worker');
   });
-
-  it('as an ES module: the listener host lookup starts at import, and the main-thread registration binds with it', async () => {
-    const withTelemetry = { ...env, OTEL_LAMBDA_TELEMETRY: 'true' };
-    bootOnImport(withTelemetry);
-    expect(slot().bridge).toBeUndefined();
-    expect(slot().lookup?.host).toBe('sandbox.localdomain');
-    await registerOnMainThread(withTelemetry);
-    const bridge = slot().bridge!;
-    expect(bridge.thread).toBe('main');
-    expect(bridge.subscribed).toBe(true);
-    // The sandbox name does not resolve here: bound on loopback, subscribed with the name.
-    expect(await fake.deliver([])).toBe(200);
-  });
 });
 
 describe("setupTelemetry()'s promise", () => {
