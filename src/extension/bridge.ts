@@ -1,7 +1,6 @@
-// Main-thread side of the extension worker: boots it, waits for its registration with a bounded
-// Atomics.wait (works while a CommonJS or ESM module is still loading), and relays messages.
-import type { Worker } from 'node:worker_threads';
-import { workerThreads } from '../worker-threads.js';
+// Main-thread side of the extension: starts its core on a worker thread or on this thread
+// (hosts.ts), waits for its registration — blocking with a bounded Atomics.wait where module
+// loading cannot wait (CommonJS), without blocking where it can — and relays messages.
 import {
   FLAG_INVOKE,
   FLAG_TELEMETRY,
@@ -11,31 +10,21 @@ import {
   SLOT_STATE,
   SLOT_TELEMETRY_PORT,
   STATE_BOOTING,
+  STATE_FAILED,
   STATE_REGISTERED,
-  WORKER_RESOURCE_LIMITS,
   type FromWorker,
   type ListenerStats,
   type TelemetryEvent,
   type ToWorker,
   type WorkerConfig,
-  type WorkerData,
 } from './worker/protocol.js';
-
+import { adoptOnMainThread, startMainThreadHost, startWorkerHost, type ExtensionHost, type HostThread } from './hosts.js';
 import { ReportWaits } from './report-waits.js';
-
-// Replaced at build time (esbuild / vitest `define`) by the bundled worker script.
-declare const __OLF_WORKER_SOURCE__: string;
-
 /** Events kept for a consumer that subscribes late (bounded). */
 const EARLY_EVENTS_MAX = 256;
 
 // Atomics.waitAsync (Node >= 16) is typed only from lib es2024 on.
-type WaitAsync = (
-  array: Int32Array,
-  index: number,
-  value: number,
-  timeoutMs: number,
-) => { async: false; value: string } | { async: true; value: Promise<string> };
+type WaitAsync = (array: Int32Array, index: number, value: number, timeoutMs: number) => { async: false; value: string } | { async: true; value: Promise<string> };
 
 /** Where the extension stands. */
 export type ExtensionState = 'booting' | 'registered' | 'failed';
@@ -47,14 +36,19 @@ export interface ExtensionStats {
   gateTimeouts: number;
 }
 
-/** The running extension worker, seen from the main thread. */
+/** The running extension, seen from the main thread. */
 export class ExtensionBridge {
-  private readonly worker: Worker;
+  private readonly host: ExtensionHost;
   private readonly shared = new Int32Array(new SharedArrayBuffer(SLOT_COUNT * 4));
+  /** The configuration sent ({@link start}); undefined before. */
+  sent: WorkerConfig | undefined;
+  /** Lambda's identifier once registered (to take over a dead worker). */
+  private identifier: string | undefined;
+  /** The core that keeps polling after the worker died. */
+  private adopted: { close(): Promise<void> } | undefined;
   private current: ExtensionState = 'booting';
   /** Why registration failed, for the wrap-time warning (e.g. `refused with HTTP 403`). */
   failure: string | undefined;
-  private configured = false;
   private flags = 0;
   private port = 0;
   private readonly consumers = new Set<(events: TelemetryEvent[]) => void>();
@@ -67,42 +61,40 @@ export class ExtensionBridge {
   lastInvokeId: string | undefined;
 
   /**
-   * Starts the worker. `prepare.host`: the Telemetry API listener host to look up right away,
-   * before {@link start} sends the configuration.
+   * Starts the core: on a worker thread (default) or on this thread (`thread: 'main'`, only
+   * where the caller can await the registration). `prepare.host`: the Telemetry API listener
+   * host to look up right away, before {@link start} sends the configuration. Throws when the
+   * worker cannot be constructed.
    */
-  constructor(prepare?: { host: string }) {
-    const data: WorkerData = { shared: this.shared.buffer as SharedArrayBuffer, ...(prepare ? { prepare } : {}) };
-    this.worker = new (workerThreads().Worker)(__OLF_WORKER_SOURCE__, {
-      eval: true,
-      name: 'otel-lambda-flush-extension',
-      workerData: data,
-      // The worker needs no preloads (e.g. instrumentation hooks): keep its boot light.
-      execArgv: [],
-      stdout: false,
-      stderr: false,
-      resourceLimits: WORKER_RESOURCE_LIMITS,
-    });
-    this.worker.unref();
-    this.worker.on('message', (m: FromWorker) => this.receive(m));
-    this.worker.on('error', (err) => {
-      this.current = 'failed';
-      this.onWarn(`extension worker crashed: ${err instanceof Error ? err.message : String(err)}`, 'worker-crashed');
-    });
+  constructor(prepare?: { host: string }, thread: HostThread = 'worker') {
+    const events = { receive: (m: FromWorker) => this.receive(m), died: (reason: string) => this.died(reason) };
+    this.host = thread === 'main' ? startMainThreadHost(this.shared, prepare, events) : startWorkerHost(this.shared, prepare, events);
   }
 
-  /** Current state. */
+  /** The thread the extension runs on. */
+  get thread(): HostThread {
+    return this.host.thread;
+  }
+
+  /** Current state (a registration that settled without a wait is taken into account). */
   get state(): ExtensionState {
+    this.refresh();
     return this.current;
   }
 
   /** Registered for INVOKE: invokes stay open until {@link done}. */
   get gating(): boolean {
-    return this.current === 'registered' && (this.flags & FLAG_INVOKE) !== 0;
+    return this.state === 'registered' && (this.flags & FLAG_INVOKE) !== 0;
   }
 
   /** The Telemetry API subscription was accepted. */
   get subscribed(): boolean {
-    return this.current === 'registered' && (this.flags & FLAG_TELEMETRY) !== 0;
+    return this.state === 'registered' && (this.flags & FLAG_TELEMETRY) !== 0;
+  }
+
+  /** Settles from the shared slots when the core finished while nobody waited (main-thread host). */
+  private refresh(): void {
+    if (this.current === 'booting' && this.sent && Atomics.load(this.shared, SLOT_STATE) !== STATE_BOOTING) this.settle(0);
   }
 
   /** Port of the Telemetry API listener (0 when none). */
@@ -124,7 +116,8 @@ export class ExtensionBridge {
    * outcome at once when it is already settled. Returns true when registered.
    */
   waitRegistered(timeoutMs: number): boolean {
-    if (!this.configured || this.current !== 'booting') return this.current === 'registered';
+    // The main thread cannot block on a registration its own event loop performs.
+    if (!this.sent || this.state !== 'booting' || this.host.thread === 'main') return this.current === 'registered';
     const until = performance.now() + timeoutMs;
     // Bounded: each wait ends on a state change or on the remaining time.
     while (Atomics.load(this.shared, SLOT_STATE) === STATE_BOOTING) {
@@ -135,12 +128,18 @@ export class ExtensionBridge {
     return this.settle(timeoutMs);
   }
 
+  /** {@link start} + {@link whenSettled} (callers that can await, e.g. tests with a fake API on this thread). */
+  registerAsync(config: WorkerConfig, timeoutMs: number): Promise<boolean> {
+    this.configure(config);
+    return this.whenSettled(timeoutMs);
+  }
+
   /**
-   * Like {@link start} + {@link waitRegistered} without blocking the thread (for callers that
-   * can await, e.g. tests whose fake Runtime API runs on this same thread).
+   * Resolves once the registration begun by {@link start} succeeded (true) or failed, or after
+   * `timeoutMs` (then the core is told to never hold an invoke). Never blocks the thread.
    */
-  async registerAsync(config: WorkerConfig, timeoutMs: number): Promise<boolean> {
-    if (!this.configure(config)) return this.current === 'registered';
+  async whenSettled(timeoutMs: number): Promise<boolean> {
+    if (!this.sent || this.state !== 'booting') return this.current === 'registered';
     const until = performance.now() + timeoutMs;
     while (Atomics.load(this.shared, SLOT_STATE) === STATE_BOOTING) {
       const left = until - performance.now();
@@ -151,13 +150,11 @@ export class ExtensionBridge {
     return this.settle(timeoutMs);
   }
 
-  /** Sends the configuration once; false when it was already sent (or the worker died). */
-  private configure(config: WorkerConfig): boolean {
-    if (this.configured) return false;
-    this.configured = true;
-    if (this.current === 'failed') return false;
-    this.post({ type: 'configure', config });
-    return true;
+  /** Sends the configuration once (not to a dead worker). */
+  private configure(config: WorkerConfig): void {
+    if (this.sent) return;
+    this.sent = config;
+    if (this.current !== 'failed') this.post({ type: 'configure', config });
   }
 
   private settle(timeoutMs: number): boolean {
@@ -166,7 +163,7 @@ export class ExtensionBridge {
       this.post({ type: 'abandon' });
       this.current = 'failed';
       this.failure = `did not complete within ${timeoutMs} ms`;
-            return false;
+      return false;
     }
     if (state !== STATE_REGISTERED) {
       this.current = 'failed';
@@ -178,6 +175,11 @@ export class ExtensionBridge {
     this.port = Atomics.load(this.shared, SLOT_TELEMETRY_PORT);
     this.current = 'registered';
     return true;
+  }
+
+  /** A wrapper linked: from now on each INVOKE is held until {@link done}. */
+  hold(): void {
+    this.post({ type: 'hold' });
   }
 
   /** Releases the worker's `/event/next` for `requestId`. Safe to call in any state. */
@@ -202,8 +204,7 @@ export class ExtensionBridge {
    * consumers), false after `timeoutMs`.
    */
   waitForReport(requestId: string, timeoutMs: number): Promise<boolean> {
-    if (!this.subscribed) return this.reports.wait(requestId, 0);
-    return this.reports.wait(requestId, timeoutMs);
+    return this.reports.wait(requestId, this.subscribed ? timeoutMs : 0);
   }
 
   /** Asks the worker for its counters (bounded by `timeoutMs`). */
@@ -222,18 +223,36 @@ export class ExtensionBridge {
     });
   }
 
-  /** Stops the worker (tests; in Lambda the process is frozen or killed instead). */
+  /** Stops the core (tests; a worker the main thread replaced before it registered). */
   async terminate(): Promise<void> {
     this.current = 'failed';
-    await this.worker.terminate();
+    await Promise.all([this.host.terminate(), this.adopted?.close()]);
   }
 
+  /** Test seam: the worker thread ends as a crash would. */
+  crashForTests = (): Promise<unknown> => this.host.crashForTests?.() ?? Promise.resolve();
+
   private post(message: ToWorker): void {
-    try {
-      this.worker.postMessage(message);
-    } catch {
-      // A dead worker: the state already says failed.
+    this.host.post(message);
+  }
+
+  /**
+   * The worker thread died (crash, out of memory). Invokes fall back to flushing before the
+   * response; a registration it completed is kept alive by polling from this thread, else
+   * Lambda would wait for its `/event/next` until each invoke timed out.
+   */
+  private died(reason: string): void {
+    const wasRegistered = this.current === 'registered' || Atomics.load(this.shared, SLOT_STATE) === STATE_REGISTERED;
+    if (Atomics.load(this.shared, SLOT_STATE) === STATE_BOOTING) {
+      Atomics.store(this.shared, SLOT_STATE, STATE_FAILED);
+      Atomics.notify(this.shared, SLOT_STATE);
     }
+    this.current = 'failed';
+    this.failure ??= `worker ${reason}`;
+    const [api, id] = [this.sent?.runtimeApi, this.identifier];
+    const takeOver = wasRegistered && api !== undefined && id !== undefined;
+    if (takeOver) this.adopted = adoptOnMainThread(api, id);
+    this.onWarn(`extension worker ${reason}: flushing before the response from now on${takeOver ? ' (its registration is kept by the main thread)' : ''}`, 'worker-crashed');
   }
 
   private receive(m: FromWorker): void {
@@ -245,6 +264,7 @@ export class ExtensionBridge {
         this.onWarn(m.message, m.once);
         return;
       case 'ready':
+        if (m.identifier !== undefined) this.identifier = m.identifier;
         if (!m.registered && m.error) this.onWarn(`extension registration failed: ${m.error}`, 'registration-cause');
         return;
       case 'stats': {

@@ -59,19 +59,25 @@ export function workerConfig(options: ResolvedExtensionOptions, env: Env, invoke
   };
 }
 
-/** The worker of this process, booted if needed (warnings wired to the warning channel); undefined when it cannot start. */
+/** The warnings of `bridge` go to the warning channel. */
+export function wireWarnings(bridge: ExtensionBridge): ExtensionBridge {
+  // What the user must see in the first run (listener or subscription failed) goes to the
+  // warning channel once; the rest (per-delivery problems) to the diag logger.
+  bridge.onWarn = (m, once) => (once !== undefined ? warnOnce(`extension:${once}`, m) : warn(m));
+  return bridge;
+}
+
+/**
+ * The extension of this process: the one already started (the worker booted at import, or the
+ * main thread's registration at `await setupTelemetry()`), else a worker booted now; undefined,
+ * after one warning, when the worker cannot start.
+ */
 function bridgeOrWarn(env: Env): ExtensionBridge | undefined {
   const s = slot();
+  if (s.bridge) return wireWarnings(s.bridge);
   if (s.bootError === undefined) {
     try {
-      const bridge = bootWorker(env);
-      if (!s.warnWired) {
-        s.warnWired = true;
-        // What the user must see in the first run (listener or subscription failed) goes to the
-        // warning channel once; the rest (per-delivery problems) to the diag logger.
-        bridge.onWarn = (m, once) => (once !== undefined ? warnOnce(`extension:${once}`, m) : warn(m));
-      }
-      return bridge;
+      return wireWarnings(bootWorker(env));
     } catch (err) {
       // Remember the failure: later wraps fall back at once instead of trying a new Worker each time.
       s.bootError = err instanceof Error ? err.message : String(err);
@@ -130,14 +136,25 @@ export function linkExtension(options: ResolvedExtensionOptions, invokeWanted: b
   }
   const bridge = bridgeOrWarn(env);
   if (!bridge) return undefined;
-  bridge.start(config);
-  queueMicrotask(() => {
-    if (!bridge.waitRegistered(options.registrationTimeoutMs)) {
-      warnOnce('extension-failed', `extension registration ${bridge.failure ?? 'failed'}: flushing before the response`);
-      return;
+  const registered = (ok: boolean): void => {
+    if (!ok) warnOnce('extension-failed', `extension registration ${bridge.failure ?? 'failed'}: flushing before the response`);
+    else if (bridge.subscribed) attachPlatform(bridge, providers, options.telemetry?.forwardLogs ?? false);
+  };
+  if (bridge.thread === 'main') {
+    // Registered (or registering) at `await setupTelemetry()`, with the environment's settings.
+    warnIfDifferent(bridge.sent, config);
+    if (bridge.state === 'booting') {
+      // then() was called but not awaited: module loading may end before Lambda answered, and
+      // a registration that arrives after the runtime's first /next is refused (then flushed before the response).
+      warnOnce('extension-not-awaited', 'the extension is registering from the main thread while the handler is wrapped: await setupTelemetry() before wrapping the handler, or registration may be refused');
     }
-    if (bridge.subscribed) attachPlatform(bridge, providers, options.telemetry?.forwardLogs ?? false);
-  });
+    bridge.hold();
+    // Never blocks: this thread performs the registration (settled by now when it was awaited).
+    void bridge.whenSettled(options.registrationTimeoutMs).then(registered);
+  } else {
+    bridge.start(config);
+    queueMicrotask(() => registered(bridge.waitRegistered(options.registrationTimeoutMs)));
+  }
   installLastReportWait(bridge);
   return {
     gate: bridge,
@@ -149,6 +166,17 @@ export function linkExtension(options: ResolvedExtensionOptions, invokeWanted: b
       slot().platform?.invocationTimedOut(requestId);
     },
   };
+}
+
+/** One warning when a wrapper asks for another extension than the one registered before it. */
+function warnIfDifferent(sent: WorkerConfig | undefined, wanted: WorkerConfig): void {
+  if (!sent) return;
+  const key = (c: WorkerConfig) => JSON.stringify([c.name, c.telemetry ?? null, c.gateMarginMs]);
+  if (key(sent) === key(wanted) && (sent.invoke || !wanted.invoke)) return;
+  warnOnce(
+    'extension-registered-early',
+    'the extension registered at `await setupTelemetry()` with the settings from the environment (OTEL_LAMBDA_*); this wrapper\'s extension or flush-mode options differ and do not apply to it (wrap the handler before awaiting setupTelemetry(), or set them by environment)',
+  );
 }
 
 /** Test seam: stops the worker and forgets it, so the next boot starts afresh. */

@@ -12,8 +12,8 @@ export interface Slot {
   shutdownWait?: boolean;
   /** Why the worker could not start at import (reported when the handler is wrapped). */
   bootError?: string;
-  /** The bridge's warnings go to the warning channel. */
-  warnWired?: boolean;
+  /** The main thread's registration (at `await setupTelemetry()`): settles once, never rejects. */
+  mainThread?: Promise<void>;
 }
 
 /** This process's slot. */

@@ -7,6 +7,7 @@ import type { LoggerProvider } from '@opentelemetry/api-logs';
 import { warnOnce } from '../diag.js';
 import { envBool } from '../config/env.js';
 import { readVar, VARS } from '../config/variables.js';
+import { registerOnMainThread } from '../extension/main-thread.js';
 import { processState } from '../state.js';
 import { buildLoggerProvider, buildMeterProvider, buildTracerProvider, type BuildContext } from './build.js';
 import { setExportMetricsProvider } from './export-metrics.js';
@@ -53,6 +54,35 @@ export interface Telemetry {
   shutdown(): Promise<void>;
 }
 
+/**
+ * The promise setupTelemetry() returns. Awaiting it (or calling `then` / `catch` / `finally`)
+ * first lets the extension, when `OTEL_LAMBDA_EXTENSION=true`, register from this thread: the
+ * caller waits anyway, so it costs one local HTTP round trip instead of a worker thread's
+ * start-up (src/extension/main-thread.ts). Derived promises are plain ones.
+ */
+class SetupPromise<T> extends Promise<T> {
+  static override get [Symbol.species](): PromiseConstructor {
+    return Promise;
+  }
+
+  override then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    const registering = registerOnMainThread();
+    if (!registering) return super.then(onfulfilled, onrejected);
+    return registering.then(() => super.then(onfulfilled, onrejected));
+  }
+}
+
+/** `promise` as a {@link SetupPromise}; a rejection is marked handled (it was reported). */
+function setupPromise(promise: Promise<Telemetry>): Promise<Telemetry> {
+  const p = new SetupPromise<Telemetry>((resolve) => resolve(promise));
+  // The native then: handling a rejection is not waiting for the extension.
+  Promise.prototype.then.call(p, undefined, () => undefined);
+  return p;
+}
+
 function parseHeaders(raw: string | undefined): Record<string, string> | undefined {
   if (!raw) return undefined;
   const out: Record<string, string> = {};
@@ -86,6 +116,11 @@ const PATHS = { traces: ['/v1/traces', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'], me
  * already settled (awaiting it is optional), bundled or not (the SDK is loaded through literal
  * `require()` calls that bundlers inline). A second call returns the first call's promise.
  * With `OTEL_SDK_DISABLED=true` nothing is set up.
+ *
+ * With the extension (`OTEL_LAMBDA_EXTENSION=true`), awaiting it at the top level of an ES
+ * module before wrapping the handler lets the extension register from the main thread while
+ * module loading waits (one local HTTP round trip, no worker thread); without the await, or in
+ * CommonJS, the wrapper registers it through a worker thread.
  *
  * @example
  * ```ts
@@ -121,8 +156,8 @@ export function setupTelemetry(options: SetupTelemetryOptions = {}): Promise<Tel
   } catch (e) {
     promise = failed(e);
   }
-  state.setup = promise;
-  return promise;
+  state.setup = setupPromise(promise);
+  return state.setup as Promise<Telemetry>;
 }
 
 /** The signals to set up; undefined with OTEL_SDK_DISABLED=true. */

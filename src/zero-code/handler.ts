@@ -25,7 +25,7 @@ process.env._HANDLER = original;
 
 // Providers registered before the user's module is imported. Telemetry never stops the
 // function: a failed setup was reported (diag) and leaves the no-op providers.
-await register();
+await register(process.env, true);
 
 const userHandler = await loadUserHandler(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), original);
 

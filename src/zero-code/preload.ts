@@ -29,15 +29,20 @@ function startMainThreadPart(env: NodeJS.ProcessEnv): void {
   }
 }
 
-/** Sets up the default providers from OTEL_* env vars; never rejects (a failure is reported through diag). */
-export function register(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+/**
+ * Sets up the default providers from OTEL_* env vars; never rejects (a failure is reported
+ * through diag). `awaited`: the caller awaits the result before any user code loads (the ESM
+ * preload, the zero-code handler), so the extension (OTEL_LAMBDA_EXTENSION=true) registers from
+ * this thread while it waits; a `--require` preload cannot wait, and leaves it to the worker.
+ */
+export function register(env: NodeJS.ProcessEnv = process.env, awaited = false): Promise<void> {
   // The library's own extension worker gets NODE_OPTIONS preloads too: it needs none of this.
   if (isExtensionWorker()) return Promise.resolve();
   try {
-    const setup = setupTelemetry().then(
-      () => undefined,
-      () => undefined,
-    );
+    const telemetry = setupTelemetry();
+    const settled = [() => undefined, () => undefined] as const;
+    // The promise's own `then` starts the main thread's registration; Promise.prototype.then does not.
+    const setup = awaited ? telemetry.then(...settled) : (Promise.prototype.then.call(telemetry, ...settled) as Promise<void>);
     // Worker threads join when their handler is wrapped (src/compose.ts).
     if (managedMode(env) && isMainThread) startMainThreadPart(env);
     return setup;

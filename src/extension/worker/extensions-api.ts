@@ -1,5 +1,5 @@
 // Client of the Lambda Extensions API and the Telemetry API subscription.
-import { httpJson, parseJson } from './http.js';
+import { httpJson, parseJson, type RequestControl } from './http.js';
 import type { TelemetryBuffering } from './protocol.js';
 
 /** An event from `GET /event/next`. */
@@ -32,9 +32,15 @@ function apiError(what: string, status: number, body: string): ExtensionsApiErro
 
 /** The Extensions API of one registered (or registering) extension. */
 export class ExtensionsApi {
-  private id: string | undefined;
-
-  constructor(private readonly runtimeApi: string) {}
+  /**
+   * `identifier`: the identifier of an extension registered elsewhere (taken over). `control`:
+   * how this host runs its requests (see {@link RequestControl}).
+   */
+  constructor(
+    private readonly runtimeApi: string,
+    private id?: string,
+    private readonly control: RequestControl = {},
+  ) {}
 
   /** Identifier Lambda gave at registration. */
   get identifier(): string | undefined {
@@ -49,6 +55,8 @@ export class ExtensionsApi {
       { 'lambda-extension-name': name },
       { events },
       SHORT_TIMEOUT_MS,
+      false,
+      this.control,
     );
     if (reply.status !== 200) throw apiError('extension registration', reply.status, reply.body);
     const id = reply.headers['lambda-extension-identifier'];
@@ -58,7 +66,7 @@ export class ExtensionsApi {
 
   /** `GET /event/next`: a long poll with no timeout. */
   async next(): Promise<ExtensionEvent> {
-    const reply = await httpJson('GET', `http://${this.runtimeApi}/2020-01-01/extension/event/next`, this.headers(), undefined, 0, true);
+    const reply = await httpJson('GET', `http://${this.runtimeApi}/2020-01-01/extension/event/next`, this.headers(), undefined, 0, true, this.control);
     if (reply.status !== 200) throw apiError('event/next', reply.status, reply.body);
     return toEvent(parseJson(reply.body));
   }
@@ -76,6 +84,8 @@ export class ExtensionsApi {
         destination: { protocol: 'HTTP', URI: uri },
       },
       SHORT_TIMEOUT_MS,
+      false,
+      this.control,
     );
     if (reply.status !== 200) throw apiError('telemetry subscription', reply.status, reply.body);
   }

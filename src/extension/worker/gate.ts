@@ -15,6 +15,12 @@ export class InvokeGate {
   timeouts = 0;
   /** False once the main thread stopped using the extension: never hold an invoke. */
   enabled = true;
+  /**
+   * True once a wrapper links to the extension (its strategy releases each invoke). Until then
+   * an INVOKE is released at once: a registration made before any wrapper existed (the main
+   * thread's, at `await setupTelemetry()`) must not hold invokes nobody will release.
+   */
+  holding = false;
 
   /** The main thread finished with `requestId`. */
   done(requestId: string): void {
@@ -42,7 +48,7 @@ export class InvokeGate {
       this.early.splice(i, 1);
       return Promise.resolve(true);
     }
-    if (!this.enabled || maxWaitMs <= 0) return Promise.resolve(false);
+    if (!this.enabled || !this.holding || maxWaitMs <= 0) return Promise.resolve(false);
     // Only one invoke is in flight per environment; a stale waiter is released first.
     this.waiting?.release();
     return new Promise((resolve) => {

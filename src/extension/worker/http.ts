@@ -1,5 +1,6 @@
 // Minimal JSON-over-HTTP client for the local Runtime API (node:http only: the worker must boot fast).
-import { request, Agent } from 'node:http';
+import type { Agent } from 'node:http';
+import { http } from './builtins.js';
 
 /** A reply: status, headers, body text. */
 export interface HttpReply {
@@ -12,8 +13,18 @@ export interface HttpReply {
 const MAX_REPLY_BYTES = 1024 * 1024;
 
 // One agent per purpose: the long poll must never wait behind (or block) a short request.
-const shortAgent = new Agent({ keepAlive: true, maxSockets: 2 });
-const pollAgent = new Agent({ keepAlive: true, maxSockets: 1 });
+let agents: { short: Agent; poll: Agent } | undefined;
+function agentFor(longPoll: boolean): Agent {
+  const { Agent: HttpAgent } = http();
+  agents ??= { short: new HttpAgent({ keepAlive: true, maxSockets: 2 }), poll: new HttpAgent({ keepAlive: true, maxSockets: 1 }) };
+  return longPoll ? agents.poll : agents.short;
+}
+
+/** How a host runs its requests: `signal` aborts them, `unref` keeps the long poll from holding the event loop open. */
+export interface RequestControl {
+  signal?: AbortSignal;
+  unref?: boolean;
+}
 
 /**
  * Sends one request. `timeoutMs` 0 means no timeout (the `/event/next` long poll must never
@@ -26,14 +37,16 @@ export function httpJson(
   body: unknown,
   timeoutMs: number,
   longPoll = false,
+  control?: RequestControl,
 ): Promise<HttpReply> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const req = request(
+    const req = http().request(
       url,
       {
         method,
-        agent: longPoll ? pollAgent : shortAgent,
+        agent: agentFor(longPoll),
+        ...(control?.signal ? { signal: control.signal } : {}),
         headers: payload ? { ...headers, 'content-type': 'application/json', 'content-length': String(payload.length) } : headers,
       },
       (res) => {
@@ -55,6 +68,9 @@ export function httpJson(
     );
     if (timeoutMs > 0) req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${url} timed out after ${timeoutMs} ms`)));
     req.on('error', reject);
+    // On the main thread the long poll must never be what keeps the process alive (the short
+    // requests must: module loading may be awaiting them with nothing else pending).
+    if (control?.unref && longPoll) req.on('socket', (socket) => socket.unref());
     req.end(payload);
   });
 }

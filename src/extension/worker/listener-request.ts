@@ -1,7 +1,7 @@
 // One request to the Telemetry API listener, in small steps: check the path (the secret token),
 // the method and the content type before reading anything; read the body within its size cap,
 // its deadline and the listener-wide budget of bytes in flight; parse, validate, answer.
-import { timingSafeEqual } from 'node:crypto';
+import { crypto } from './builtins.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ListenerStats, TelemetryEvent } from './protocol.js';
 import { validateBatch } from './telemetry-validate.js';
@@ -35,7 +35,7 @@ function refuse(ctx: RequestContext, res: ServerResponse, status: number, messag
 
 function isSubscriptionPath(ctx: RequestContext, url: string | undefined): boolean {
   const got = Buffer.from(url ?? '');
-  return got.length === ctx.path.length && timingSafeEqual(got, ctx.path);
+  return got.length === ctx.path.length && crypto().timingSafeEqual(got, ctx.path);
 }
 
 function isJson(contentType: string | undefined): boolean {

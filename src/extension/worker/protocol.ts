@@ -57,6 +57,11 @@ export interface WorkerConfig {
   invoke: boolean;
   /** Keep an INVOKE open at most until `deadlineMs - gateMarginMs`. */
   gateMarginMs: number;
+  /**
+   * Hold INVOKEs until `done` from the start (default). `false`: release them at once until a
+   * `hold` message (a registration made before any wrapper links to it).
+   */
+  hold?: boolean;
   telemetry?: {
     /** Host Lambda delivers to, and the listener binds to. */
     host: string;
@@ -74,6 +79,8 @@ export type ToWorker =
   | { type: 'configure'; config: WorkerConfig }
   /** The main thread stopped waiting: never gate an invoke. */
   | { type: 'abandon' }
+  /** A wrapper linked to the extension: from now on hold each INVOKE until `done`. */
+  | { type: 'hold' }
   /** The invoke's telemetry is flushed (or given up on): release `/event/next`. */
   | { type: 'done'; requestId: string }
   | { type: 'stats' };
@@ -110,7 +117,8 @@ export interface ListenerStats {
 
 /** Worker → main thread. */
 export type FromWorker =
-  | { type: 'ready'; registered: boolean; invoke: boolean; telemetryPort?: number; subscribed: boolean; error?: string }
+  /** `identifier`: Lambda's, so the main thread can keep polling should the worker die. */
+  | { type: 'ready'; registered: boolean; invoke: boolean; telemetryPort?: number; subscribed: boolean; error?: string; identifier?: string }
   | { type: 'telemetry'; events: TelemetryEvent[] }
   /**
    * A warning. With `once`: a problem the user must see in the first run without a diag logger

@@ -4,8 +4,8 @@
 // Hostile input is answered and counted, never thrown: wrong path 404, wrong method 405, wrong
 // content type 415, bad JSON / not an array 400, too large 413, too slow 408, too many bytes in
 // flight 503 (the connection is closed after each refusal).
-import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
+import { crypto, http } from './builtins.js';
 import type { AddressInfo } from 'node:net';
 import { trackConnections } from './listener-connections.js';
 import { handleRequest, type RequestContext } from './listener-request.js';
@@ -50,7 +50,7 @@ export const KEEP_ALIVE_TIMEOUT_MS = 5000;
 
 /** A fresh unguessable subscription path: `/telemetry/<32 hex digits>` (128 random bits). */
 export function randomTelemetryPath(): string {
-  return `/telemetry/${randomBytes(16).toString('hex')}`;
+  return `/telemetry/${crypto().randomBytes(16).toString('hex')}`;
 }
 
 /** Empty listener counters. */
@@ -59,7 +59,7 @@ export function emptyListenerStats(): ListenerStats {
 }
 
 function createListenerServer(ctx: RequestContext, maxConnections: number): Server {
-  const server = createServer(
+  const server = http().createServer(
     {
       headersTimeout: HEADERS_TIMEOUT_MS,
       requestTimeout: ctx.bodyTimeoutMs + HEADERS_TIMEOUT_MS,

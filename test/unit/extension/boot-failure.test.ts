@@ -20,6 +20,10 @@ vi.mock('../../../src/worker-threads.js', async (importOriginal) => {
   return { workerThreads: () => ({ ...real, Worker: ThrowingWorker }) };
 });
 
+// The early boot is the CommonJS case (an ES module may register from the main thread instead):
+// these tests import the library the way a CommonJS function's loading does.
+vi.mock('../../../src/extension/module-format.js', () => ({ loadedAsEsm: () => false }));
+
 const saved = { ...process.env };
 let consoleWarns: string[];
 let diagWarns: string[];

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ExtensionBridge } from '../../../src/extension/bridge.js';
 import { DEFAULT_TELEMETRY_HOST } from '../../../src/extension/defaults.js';
 import { preparedHost } from '../../../src/extension/early-boot.js';
+import { VARS } from '../../../src/config/variables.js';
 import type { WorkerConfig } from '../../../src/extension/worker/protocol.js';
 import { FakeExtensionsApi } from './fake-extensions-api.js';
 
@@ -42,6 +43,10 @@ describe('preparedHost()', () => {
   it('defaults to the sandbox name', () => {
     expect(preparedHost({})).toEqual({ host: DEFAULT_TELEMETRY_HOST });
     expect(DEFAULT_TELEMETRY_HOST).toBe('sandbox.localdomain');
+  });
+
+  it("the worker's literal default is the configuration table's", () => {
+    expect(DEFAULT_TELEMETRY_HOST).toBe(VARS.telemetryHost.default);
   });
 
   it('takes OTEL_LAMBDA_TELEMETRY_HOST (trimmed; blank means the default)', () => {

@@ -1,6 +1,8 @@
-// The real worker (inlined source, real HTTP) against a fake Extensions API on this thread.
-import { afterEach, describe, expect, it } from 'vitest';
+// The extension's core on both hosts — the real worker (inlined source) and this thread — with
+// real HTTP against a fake Extensions API on this thread.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExtensionBridge } from '../../../src/extension/bridge.js';
+import type { HostThread } from '../../../src/extension/hosts.js';
 import type { WorkerConfig } from '../../../src/extension/worker/protocol.js';
 import type { TelemetryEvent } from '../../../src/extension/worker/protocol.js';
 import { FakeExtensionsApi } from './fake-extensions-api.js';
@@ -10,9 +12,11 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
+let thread: HostThread = 'worker';
+
 async function setup(fakeOptions = {}, config: Partial<WorkerConfig> = {}, timeoutMs = 3000) {
   const fake = await FakeExtensionsApi.start(fakeOptions);
-  const bridge = new ExtensionBridge();
+  const bridge = new ExtensionBridge(undefined, thread);
   const warnings: string[] = [];
   bridge.onWarn = (m) => warnings.push(m);
   cleanups.push(() => fake.close(), () => bridge.terminate());
@@ -31,7 +35,11 @@ const telemetry = {
   bodyTimeoutMs: 2000,
 };
 
-describe('extension worker', () => {
+describe.each(['worker', 'main'] as const)('extension core on the %s thread', (host) => {
+  beforeEach(() => {
+    thread = host;
+  });
+
   it('registers for INVOKE under its name and polls /event/next once', async () => {
     const { fake, bridge, ok } = await setup();
     expect(ok).toBe(true);
