@@ -1,18 +1,27 @@
 // One unref'd Node timer behind all of the library's per-invoke time limits (the deadline
 // guard, the flush budget). Those are armed on every invoke and nearly always cancelled before
 // they fire; a Node timer each would cost a timer-list insert and removal per invoke. Here a
-// cancel only drops an entry, and the timer is re-armed only for a limit earlier than the one
+// cancel only clears an entry, and the timer is re-armed only for a limit earlier than the one
 // it is armed for. A timer firing with nothing due just re-arms (or stops): cheap, and rare.
+// The entries live in an array, not a Set: the common invoke arms two and cancels both, which
+// empties it; cancelled entries left in between are swept when too many pile up or at a fire.
 
 interface Alarm {
   /** `performance.now()` time at which `fn` is due. */
   readonly at: number;
-  readonly fn: () => void;
+  /** Undefined once cancelled or fired. */
+  fn: (() => void) | undefined;
 }
 
-const alarms = new Set<Alarm>();
+/** Live and cancelled entries, in scheduling order. */
+let alarms: Alarm[] = [];
+/** Entries of `alarms` not cancelled nor fired. */
+let live = 0;
 let timer: NodeJS.Timeout | undefined;
 let armedAt = Number.POSITIVE_INFINITY;
+
+/** Cancelled entries tolerated beyond the live ones before a sweep (keeps the array bounded). */
+const SWEEP_SLACK = 32;
 
 /**
  * Calls `fn` once, `delayMs` from now (never earlier), unless the returned function is called
@@ -20,11 +29,17 @@ let armedAt = Number.POSITIVE_INFINITY;
  */
 export function schedule(delayMs: number, fn: () => void): () => void {
   const alarm: Alarm = { at: performance.now() + Math.max(0, delayMs), fn };
-  alarms.add(alarm);
+  alarms.push(alarm);
+  live++;
   if (alarm.at < armedAt) arm(alarm.at);
-  return () => {
-    alarms.delete(alarm);
-  };
+  return () => cancel(alarm);
+}
+
+function cancel(alarm: Alarm): void {
+  if (alarm.fn === undefined) return;
+  alarm.fn = undefined;
+  if (--live === 0) alarms.length = 0;
+  else if (alarms.length > 2 * live + SWEEP_SLACK) alarms = alarms.filter((a) => a.fn !== undefined);
 }
 
 function arm(at: number): void {
@@ -40,18 +55,26 @@ function fire(): void {
   // Node may fire a timer up to a loop turn early by performance.now(): what is not due yet
   // is re-armed, so nothing runs before its time.
   const now = performance.now();
-  const due: Alarm[] = [];
+  const due: Array<() => void> = [];
+  const keep: Alarm[] = [];
   let next = Number.POSITIVE_INFINITY;
   for (const alarm of alarms) {
+    const fn = alarm.fn;
+    if (fn === undefined) continue;
     if (alarm.at <= now) {
-      due.push(alarm);
-      alarms.delete(alarm);
-    } else if (alarm.at < next) next = alarm.at;
+      due.push(fn);
+      alarm.fn = undefined;
+      live--;
+    } else {
+      keep.push(alarm);
+      if (alarm.at < next) next = alarm.at;
+    }
   }
+  alarms = keep;
   if (next !== Number.POSITIVE_INFINITY) arm(next);
-  for (const alarm of due) {
+  for (const fn of due) {
     try {
-      alarm.fn();
+      fn();
     } catch {
       // documented: callbacks do not throw; never let one stop the others
     }

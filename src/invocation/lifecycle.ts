@@ -37,7 +37,7 @@ const DEFAULT_TRIGGER: TriggerInfo = { source: 'direct', trigger: 'other', kind:
 
 export class InvocationCore implements FlushTarget {
   private readonly tracers = new WeakMap<object, Tracer>();
-  private readonly open = new Set<OpenInvocation>();
+  private readonly open = new OpenSet();
   // Built once: the options never change after the wrapper is built.
   private readonly triggerOptions: TriggerOptions;
   private readonly propagationOptions: PropagationOptions;
@@ -78,7 +78,7 @@ export class InvocationCore implements FlushTarget {
   }
 
   endOpenInvocations(reason: string): void {
-    for (const inv of [...this.open]) inv.cutShort(reason, 'shutdown');
+    for (const inv of this.open.list()) inv.cutShort(reason, 'shutdown');
   }
 
   /**
@@ -102,7 +102,7 @@ export class InvocationCore implements FlushTarget {
     // One invoke at a time per environment (not Managed Instances): an invocation this core
     // never saw end (a middleware threw past us) is over now — end it, late but not lost.
     if (!options.concurrent && this.open.size > 0) {
-      for (const stale of [...this.open]) void stale.finish({ error: new Error('invocation ended without the library seeing its end'), failed: true });
+      for (const stale of this.open.list()) void stale.finish({ error: new Error('invocation ended without the library seeing its end'), failed: true });
     }
     const trigger = this.trigger(event);
     const parent = this.parent(trigger, event, lambdaContext, active);
@@ -150,6 +150,36 @@ export class InvocationCore implements FlushTarget {
       this.tracers.set(provider, tracer);
     }
     return tracer;
+  }
+}
+
+/**
+ * The invocations of a core that are open: a slot for the one of a one-at-a-time environment
+ * (a Set's add and delete cost more than the rest of the bookkeeping), a Set for the others.
+ */
+class OpenSet {
+  private one: OpenInvocation | undefined;
+  private more: Set<OpenInvocation> | undefined;
+
+  get size(): number {
+    return (this.one === undefined ? 0 : 1) + (this.more?.size ?? 0);
+  }
+
+  add(inv: OpenInvocation): void {
+    if (this.one === undefined) this.one = inv;
+    else (this.more ??= new Set()).add(inv);
+  }
+
+  delete(inv: OpenInvocation): void {
+    if (this.one === inv) this.one = undefined;
+    else this.more?.delete(inv);
+  }
+
+  /** A copy, in no particular order. */
+  list(): OpenInvocation[] {
+    const all = this.more ? [...this.more] : [];
+    if (this.one !== undefined) all.unshift(this.one);
+    return all;
   }
 }
 
