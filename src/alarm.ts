@@ -3,8 +3,10 @@
 // they fire; a Node timer each would cost a timer-list insert and removal per invoke. Here a
 // cancel only clears an entry, and the timer is re-armed only for a limit earlier than the one
 // it is armed for. A timer firing with nothing due just re-arms (or stops): cheap, and rare.
-// The entries live in an array, not a Set: the common invoke arms two and cancels both, which
-// empties it; cancelled entries left in between are swept when too many pile up or at a fire.
+// The entries live in an array used as a stack, not a Set: the common invoke arms a limit and
+// cancels it before arming the next, so the top entry is the one cancelled and is popped
+// (nothing allocated, nothing rehashed). Cancelled entries below live ones stay until they
+// surface, a sweep (when too many pile up) or a fire.
 
 interface Alarm {
   /** `performance.now()` time at which `fn` is due. */
@@ -13,9 +15,10 @@ interface Alarm {
   fn: (() => void) | undefined;
 }
 
-/** Live and cancelled entries, in scheduling order. */
-let alarms: Alarm[] = [];
-/** Entries of `alarms` not cancelled nor fired. */
+/** Live and cancelled entries, in scheduling order; `alarms[0..count)` are in use. */
+let alarms: Array<Alarm | undefined> = [];
+let count = 0;
+/** Entries in use not cancelled nor fired. */
 let live = 0;
 let timer: NodeJS.Timeout | undefined;
 let armedAt = Number.POSITIVE_INFINITY;
@@ -29,7 +32,7 @@ const SWEEP_SLACK = 32;
  */
 export function schedule(delayMs: number, fn: () => void): () => void {
   const alarm: Alarm = { at: performance.now() + Math.max(0, delayMs), fn };
-  alarms.push(alarm);
+  alarms[count++] = alarm;
   live++;
   if (alarm.at < armedAt) arm(alarm.at);
   return () => cancel(alarm);
@@ -38,8 +41,22 @@ export function schedule(delayMs: number, fn: () => void): () => void {
 function cancel(alarm: Alarm): void {
   if (alarm.fn === undefined) return;
   alarm.fn = undefined;
-  if (--live === 0) alarms.length = 0;
-  else if (alarms.length > 2 * live + SWEEP_SLACK) alarms = alarms.filter((a) => a.fn !== undefined);
+  live--;
+  // Pop the cancelled entries on top (slots cleared: a cancelled entry's callback is gone, but
+  // the slot must not keep the entry alive either).
+  while (count > 0 && alarms[count - 1]!.fn === undefined) alarms[--count] = undefined;
+  if (count > 2 * live + SWEEP_SLACK) compact();
+}
+
+/** Keeps the live entries only, in order. */
+function compact(): void {
+  let n = 0;
+  for (let i = 0; i < count; i++) {
+    const a = alarms[i]!;
+    if (a.fn !== undefined) alarms[n++] = a;
+  }
+  for (let i = n; i < count; i++) alarms[i] = undefined;
+  count = n;
 }
 
 function arm(at: number): void {
@@ -56,21 +73,19 @@ function fire(): void {
   // is re-armed, so nothing runs before its time.
   const now = performance.now();
   const due: Array<() => void> = [];
-  const keep: Alarm[] = [];
   let next = Number.POSITIVE_INFINITY;
-  for (const alarm of alarms) {
+  for (let i = 0; i < count; i++) {
+    const alarm = alarms[i]!;
     const fn = alarm.fn;
     if (fn === undefined) continue;
     if (alarm.at <= now) {
       due.push(fn);
       alarm.fn = undefined;
       live--;
-    } else {
-      keep.push(alarm);
-      if (alarm.at < next) next = alarm.at;
-    }
+    } else if (alarm.at < next) next = alarm.at;
   }
-  alarms = keep;
+  compact();
+  if (alarms.length > 4 * SWEEP_SLACK && count < SWEEP_SLACK) alarms = alarms.slice(0, count); // give back a burst's slots
   if (next !== Number.POSITIVE_INFINITY) arm(next);
   for (const fn of due) {
     try {

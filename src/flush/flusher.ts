@@ -4,6 +4,7 @@
 // no per-signal closures over records, no allocation for counters that did not move.
 import { schedule } from '../alarm.js';
 import { debug, warn } from '../diag.js';
+import { registeredDiagLogger } from '../internals/otel-api.js';
 import { exportMetricsWhenNeeded } from '../providers/export-metrics.js';
 import { drainables } from '../providers/reliable/exporter.js';
 import { exportControl, snapshotStats, type ExportControl, type SignalExportStats } from '../providers/reliable/stats.js';
@@ -35,7 +36,10 @@ function publishDeadline(control: ExportControl): void {
 
 function removeDeadline(deadline: number): void {
   const i = activeDeadlines.lastIndexOf(deadline);
-  if (i >= 0) activeDeadlines.splice(i, 1);
+  if (i < 0) return;
+  // Order does not matter (publishDeadline takes the latest): swap with the last, pop.
+  const last = activeDeadlines.pop()!;
+  if (i < activeDeadlines.length) activeDeadlines[i] = last;
 }
 
 /** The debug line of an `ok` flush, built once per op and reason (formatting costs more than a no-op flush). */
@@ -58,7 +62,9 @@ class Flight {
   error: unknown = undefined;
   /** Providers and drains not settled yet. */
   private pending = 0;
-  private resolve: ((timedOut: boolean) => void) | undefined;
+  private resolve: ((outcome: FlushOutcome) => void) | undefined;
+  private reject: ((error: unknown) => void) | undefined;
+  private complete: ((timedOut: boolean) => FlushOutcome) | undefined;
   private cancel: (() => void) | undefined;
 
   /** Counts `work` until it settles (either way). */
@@ -93,11 +99,16 @@ class Flight {
     );
   }
 
-  /** Resolves `true` when `budgetMs` passed first, `false` once everything settled; undefined when nothing is pending. */
-  wait(budgetMs: number): Promise<boolean> | undefined {
+  /**
+   * Resolves to `complete(timedOut)`: `true` when `budgetMs` passed first, `false` once
+   * everything settled. Undefined when nothing is pending.
+   */
+  wait(budgetMs: number, complete: (timedOut: boolean) => FlushOutcome): Promise<FlushOutcome> | undefined {
     if (this.pending === 0) return undefined;
-    return new Promise<boolean>((resolve) => {
+    this.complete = complete;
+    return new Promise<FlushOutcome>((resolve, reject) => {
       this.resolve = resolve;
+      this.reject = reject;
       this.cancel = schedule(budgetMs, () => this.end(true));
     });
   }
@@ -108,10 +119,15 @@ class Flight {
 
   private end(timedOut: boolean): void {
     const resolve = this.resolve;
-    if (resolve === undefined) return;
+    const complete = this.complete;
+    if (resolve === undefined || complete === undefined) return;
     this.resolve = undefined;
     this.cancel?.();
-    resolve(timedOut);
+    try {
+      resolve(complete(timedOut));
+    } catch (e) {
+      this.reject?.(e); // as a throw in a `then` callback would
+    }
   }
 }
 
@@ -155,14 +171,18 @@ export class ProviderFlusher implements Flusher {
     startSignal(flight, 'traces', targets.traces, op, state);
     startSignal(flight, 'metrics', targets.metrics, op, state);
     startSignal(flight, 'logs', targets.logs, op, state);
-    const wait = flight.wait(budget);
     const end = (timedOut: boolean): FlushOutcome => {
       removeDeadline(deadline);
       publishDeadline(control);
       return this.complete(op, reason, started, budget, flight, timedOut, control, statsBefore, state);
     };
-    if (wait === undefined) return Promise.resolve(end(false));
-    return wait.then(end);
+    const waiting = flight.wait(budget, end);
+    if (waiting !== undefined) return waiting;
+    try {
+      return Promise.resolve(end(false));
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
   }
 
   private complete(
@@ -199,7 +219,10 @@ export class ProviderFlusher implements Flusher {
     if (error !== undefined) outcome.error = error;
     exportMetricsWhenNeeded();
     // The duration goes as an argument: formatting it costs more than the rest of a no-op flush.
-    if (status === 'ok') debug(okMessage(op, reason), outcome.durationMs);
+    if (status === 'ok') {
+      // Nobody listening (no diag logger): skip even the call, which formats and spreads.
+      if (registeredDiagLogger() !== undefined) debug(okMessage(op, reason), outcome.durationMs);
+    }
     else warn(`${op} (${reason}) ${status} after ${outcome.durationMs.toFixed(1)} ms (budget ${budget} ms)`, final, error);
     if (this.onFlush) {
       try {
