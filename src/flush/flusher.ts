@@ -52,20 +52,37 @@ function okMessage(op: Op, reason: FlushReason): string {
 }
 
 /**
- * One flush in progress: per-signal statuses (settled by the providers until the flush ends),
- * the first error, and the wait for the providers bounded by the budget.
+ * One flush in progress: what it flushes and since when, per-signal statuses (settled by the
+ * providers until the flush ends), the first error, and the wait for the providers bounded by
+ * the budget. One object per flush, rather than a closure over all of it.
  */
 class Flight {
   traces: SignalFlushStatus = 'skipped';
   metrics: SignalFlushStatus = 'skipped';
   logs: SignalFlushStatus = 'skipped';
   error: unknown = undefined;
+  /** `performance.now()` by which the exporters must be done (published while this runs). */
+  readonly deadline: number;
+  /** Counters as the previous flush left them: this flush's item counts are the difference. */
+  readonly statsBefore: Record<Signal, SignalExportStats>;
   /** Providers and drains not settled yet. */
   private pending = 0;
   private resolve: ((outcome: FlushOutcome) => void) | undefined;
   private reject: ((error: unknown) => void) | undefined;
-  private complete: ((timedOut: boolean) => FlushOutcome) | undefined;
   private cancel: (() => void) | undefined;
+
+  constructor(
+    private readonly flusher: ProviderFlusher,
+    readonly op: Op,
+    readonly reason: FlushReason,
+    readonly started: number,
+    readonly budget: number,
+    readonly control: Control,
+    readonly state: ProcessState,
+  ) {
+    this.deadline = started + budget - DEADLINE_SLACK_MS;
+    this.statsBefore = control.reported ?? ZERO;
+  }
 
   /** Counts `work` until it settles (either way). */
   track(work: Promise<unknown>): void {
@@ -100,16 +117,21 @@ class Flight {
   }
 
   /**
-   * Resolves to `complete(timedOut)`: `true` when `budgetMs` passed first, `false` once
-   * everything settled. Undefined when nothing is pending.
+   * The outcome, once everything settled or when the budget passed first (`timedOut`).
+   * Nothing pending: now.
    */
-  wait(budgetMs: number, complete: (timedOut: boolean) => FlushOutcome): Promise<FlushOutcome> | undefined {
-    if (this.pending === 0) return undefined;
-    this.complete = complete;
+  outcome(): Promise<FlushOutcome> {
+    if (this.pending === 0) {
+      try {
+        return Promise.resolve(this.complete(false));
+      } catch (e) {
+        return Promise.reject(e as Error);
+      }
+    }
     return new Promise<FlushOutcome>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
-      this.cancel = schedule(budgetMs, () => this.end(true));
+      this.cancel = schedule(this.budget, () => this.end(true));
     });
   }
 
@@ -119,15 +141,20 @@ class Flight {
 
   private end(timedOut: boolean): void {
     const resolve = this.resolve;
-    const complete = this.complete;
-    if (resolve === undefined || complete === undefined) return;
+    if (resolve === undefined) return;
     this.resolve = undefined;
     this.cancel?.();
     try {
-      resolve(complete(timedOut));
+      resolve(this.complete(timedOut));
     } catch (e) {
       this.reject?.(e); // as a throw in a `then` callback would
     }
+  }
+
+  private complete(timedOut: boolean): FlushOutcome {
+    removeDeadline(this.deadline);
+    publishDeadline(this.control);
+    return this.flusher.complete(this, timedOut);
   }
 }
 
@@ -151,18 +178,16 @@ export class ProviderFlusher implements Flusher {
     const started = performance.now();
     const budget = Math.max(0, Number.isFinite(budgetMs) ? budgetMs : 0);
     const state = processState();
-    const flight = new Flight();
+    // Counted since the end of the previous flush: queue overflows happen during the invoke.
+    const control = exportControl() as Control;
+    const flight = new Flight(this, op, reason, started, budget, control, state);
     let targets = NO_TARGETS;
     try {
       targets = this.targets();
     } catch (e) {
       flight.error = e;
     }
-    // Counted since the end of the previous flush: queue overflows happen during the invoke.
-    const control = exportControl() as Control;
-    const statsBefore = control.reported ?? ZERO;
-    const deadline = started + budget - DEADLINE_SLACK_MS;
-    activeDeadlines.push(deadline);
+    activeDeadlines.push(flight.deadline);
     publishDeadline(control);
     if (reason === 'shutdown') control.finalFlush = true;
     // Batches kept by earlier flushes go out first (the exporters send their oldest first).
@@ -171,31 +196,12 @@ export class ProviderFlusher implements Flusher {
     startSignal(flight, 'traces', targets.traces, op, state);
     startSignal(flight, 'metrics', targets.metrics, op, state);
     startSignal(flight, 'logs', targets.logs, op, state);
-    const end = (timedOut: boolean): FlushOutcome => {
-      removeDeadline(deadline);
-      publishDeadline(control);
-      return this.complete(op, reason, started, budget, flight, timedOut, control, statsBefore, state);
-    };
-    const waiting = flight.wait(budget, end);
-    if (waiting !== undefined) return waiting;
-    try {
-      return Promise.resolve(end(false));
-    } catch (e) {
-      return Promise.reject(e as Error);
-    }
+    return flight.outcome();
   }
 
-  private complete(
-    op: Op,
-    reason: FlushReason,
-    started: number,
-    budget: number,
-    flight: Flight,
-    timedOut: boolean,
-    control: Control,
-    statsBefore: Record<Signal, SignalExportStats>,
-    state: ProcessState,
-  ): FlushOutcome {
+  /** The outcome of a flight that ended: final statuses, item counts, bookkeeping, report. */
+  complete(flight: Flight, timedOut: boolean): FlushOutcome {
+    const { op, reason, budget, control, state, statsBefore } = flight;
     // Freeze the statuses: a provider finishing after the budget must not change the outcome.
     const now = control.stats;
     const items: Record<Signal, ExportItemCounts> = {
@@ -215,15 +221,14 @@ export class ProviderFlusher implements Flusher {
         : final.traces === 'failed' || final.metrics === 'failed' || final.logs === 'failed' ? 'failed'
           : 'ok';
     const error = flight.error;
-    const outcome: FlushOutcome = { reason, durationMs: performance.now() - started, budgetMs: budget, status, signals: final, items };
+    const outcome: FlushOutcome = { reason, durationMs: performance.now() - flight.started, budgetMs: budget, status, signals: final, items };
     if (error !== undefined) outcome.error = error;
     exportMetricsWhenNeeded();
     // The duration goes as an argument: formatting it costs more than the rest of a no-op flush.
     if (status === 'ok') {
       // Nobody listening (no diag logger): skip even the call, which formats and spreads.
       if (registeredDiagLogger() !== undefined) debug(okMessage(op, reason), outcome.durationMs);
-    }
-    else warn(`${op} (${reason}) ${status} after ${outcome.durationMs.toFixed(1)} ms (budget ${budget} ms)`, final, error);
+    } else warn(`${op} (${reason}) ${status} after ${outcome.durationMs.toFixed(1)} ms (budget ${budget} ms)`, final, error);
     if (this.onFlush) {
       try {
         this.onFlush(outcome);

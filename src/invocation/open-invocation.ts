@@ -4,8 +4,9 @@ import { trace, type Context as OtelContext, type Span } from '@opentelemetry/ap
 import type { Context as LambdaContext } from 'aws-lambda';
 import { warn, warnOnce } from '../diag.js';
 import { flushBudget } from '../flush/budget.js';
-import { InvocationScope, INVOCATION_SCOPE } from '../open-spans.js';
+import { InvocationScope } from '../open-spans.js';
 import { armDeadlineGuard, deadlineOf } from './deadline.js';
+import { InvocationContext } from './invocation-context.js';
 import type { ResolvedOptions } from '../config/options.js';
 import type { Flusher, FlushStrategy } from '../flush/types.js';
 import { endInvocationSpan, recordError, type InvocationOutcome } from './span.js';
@@ -78,7 +79,7 @@ export class OpenInvocation implements Invocation {
     this.event = parts.event;
     this.lambdaContext = parts.lambdaContext;
     this.requestId = parts.requestId;
-    this.context = trace.setSpan(parts.parent, parts.span).setValue(INVOCATION_SCOPE, this.scope);
+    this.context = new InvocationContext(trace.setSpan(parts.parent, parts.span), this.scope);
     // One clock read for the deadline, the margin check and the guard.
     const now = Date.now();
     this.deadlineMs = deadlineOf(parts.lambdaContext, now);
