@@ -5,6 +5,7 @@
 import { schedule } from '../alarm.js';
 import { debug, warn } from '../diag.js';
 import { registeredDiagLogger } from '../internals/otel-api.js';
+import { flushSdkTracerProvider } from '../internals/sdk-trace.js';
 import { exportMetricsWhenNeeded } from '../providers/export-metrics.js';
 import { drainables } from '../providers/reliable/exporter.js';
 import { exportControl, snapshotStats, type ExportControl, type SignalExportStats } from '../providers/reliable/stats.js';
@@ -97,7 +98,9 @@ class Flight {
     this.pending++;
     let returned: unknown;
     try {
-      returned = fn.call(provider);
+      // An SDK TracerProvider: the same flush without the timer it arms per call (internals/).
+      const direct = signal === 'traces' && this.op === 'forceFlush' ? flushSdkTracerProvider(provider, this.budget) : undefined;
+      returned = direct ?? fn.call(provider);
     } catch (e) {
       returned = Promise.reject(e ?? new Error('flush threw'));
     }
