@@ -140,7 +140,10 @@ export class OpenInvocation implements Invocation {
           requestId: this.requestId ?? '',
           deadlineMs: deadlineMs ?? Number.POSITIVE_INFINITY,
           spanContext: this.span.spanContext(),
-          flush: (reason) => flusher.flush(flushBudget(options.flushTimeoutMs, deadlineMs, options.flushMarginMs), reason),
+          flush: (reason) => {
+            const budget = flushBudget(options.flushTimeoutMs, deadlineMs, options.flushMarginMs);
+            return flusher.flushQuietly ? flusher.flushQuietly(budget, reason) : flusher.flush(budget, reason);
+          },
         })
         .then(undefined, strategyFailed);
     } catch (e) {
