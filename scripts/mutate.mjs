@@ -63,7 +63,7 @@ export const MUTATIONS = [
   { id: 'M17', what: 'flush budget ignores the remaining time (flushTimeoutMs only)', file: 'src/flush/budget.ts',
     from: '  return Math.max(0, Math.min(flushTimeoutMs, Math.floor(deadlineMs - now - marginMs)));', to: '  return Math.max(0, flushTimeoutMs);', tests: [`${U}core/flusher.test.ts`] },
   { id: 'M18', what: 'flusher waits for the providers past its budget', file: 'src/flush/flight.ts',
-    from: '      this.cancel = schedule(this.budget, () => this.end(true));', to: '      this.cancel = () => undefined;', tests: [`${U}core/flusher.test.ts`] },
+    from: '      this.cancel = schedule(this.budget, () => this.end(true), this.started);', to: '      this.cancel = () => undefined;', tests: [`${U}core/flusher.test.ts`] },
   { id: 'M19', what: 'SIGTERM handler not installed', file: 'src/shutdown.ts',
     from: "  process.on('SIGTERM', onSigterm);", to: '', tests: [`${I}core-sigterm.test.ts`], only: 'SIGTERM' },
   { id: 'M20', what: 'shutdown skips the final flush and provider shutdown', file: 'src/shutdown.ts',

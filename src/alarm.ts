@@ -28,10 +28,11 @@ const SWEEP_SLACK = 32;
 
 /**
  * Calls `fn` once, `delayMs` from now (never earlier), unless the returned function is called
- * first. Never keeps the process alive. `fn` must not throw (errors are dropped).
+ * first. Never keeps the process alive. `fn` must not throw (errors are dropped). `now`: a
+ * `performance.now()` the caller just read (one clock read less), the delay counts from it.
  */
-export function schedule(delayMs: number, fn: () => void): () => void {
-  const alarm: Alarm = { at: performance.now() + Math.max(0, delayMs), fn };
+export function schedule(delayMs: number, fn: () => void, now?: number): () => void {
+  const alarm: Alarm = { at: (now ?? performance.now()) + Math.max(0, delayMs), fn };
   alarms[count++] = alarm;
   live++;
   if (alarm.at < armedAt) arm(alarm.at);

@@ -123,7 +123,7 @@ export class Flight {
     return new Promise<FlushOutcome | undefined>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
-      this.cancel = schedule(this.budget, () => this.end(true));
+      this.cancel = schedule(this.budget, () => this.end(true), this.started); // the budget counts from the flush's start
     });
   }
 
