@@ -10,8 +10,9 @@ import type { Signal } from './types.js';
  * - a provider built by setupTelemetry(), whose processors count ended items and whose
  *   exporters count calls in flight: nothing ended since the last flush started, nothing in
  *   flight, and that flush finished `ok` (one cut short by its budget may have left items queued);
- * - an SDK MeterProvider (sdk-metrics 2.x) from which no meter was ever obtained and whose
- *   readers have no extra metric producers: every collection is empty, so nothing is exported.
+ * - an SDK MeterProvider (sdk-metrics 2.x) none of whose meters has an instrument or an
+ *   observable callback, and whose readers have no extra metric producers: every collection is
+ *   empty, so nothing is exported (instrumentations take meters they may never use).
  *   The shape is checked field by field; an unknown shape is flushed.
  */
 export function nothingToFlush(signal: Signal, provider: object, state: ProcessState): boolean {

@@ -6,6 +6,8 @@ import type { FlushOutcome, FlushReason } from '../outcome.js';
 /** Flushes every provider within a budget. Never throws. */
 export interface Flusher {
   flush(budgetMs: number, reason: FlushReason): Promise<FlushOutcome>;
+  /** As `flush`, for a caller that ignores the outcome (built then only if someone else wants it). */
+  flushQuietly?(budgetMs: number, reason: FlushReason): Promise<unknown>;
 }
 
 /** What the lifecycle tells the strategy when an invocation span has ended. */
@@ -15,8 +17,8 @@ export interface InvokeEnd {
   spanContext?: SpanContext;
   /** Epoch ms at which Lambda kills the invoke. */
   deadlineMs: number;
-  /** Runs the bounded flush (the budget is computed by the caller of `flush`). */
-  flush: (reason: FlushReason) => Promise<FlushOutcome>;
+  /** Runs the bounded flush (the budget is computed by the caller of `flush`); what it resolves to is not for the strategy. */
+  flush: (reason: FlushReason) => Promise<unknown>;
 }
 
 /**

@@ -13,10 +13,10 @@ let providersChecked = false;
  * invocation span and everything the handler records go nowhere. Skipped while
  * setupTelemetry() is still loading and when the SDK is switched off on purpose.
  */
-export function checkProvidersAtFirstInvoke(options: ResolvedOptions, env: NodeJS.ProcessEnv = process.env): void {
-  if (providersChecked) return;
+export function checkProvidersAtFirstInvoke(options: ResolvedOptions, env?: NodeJS.ProcessEnv): void {
+  if (providersChecked) return; // every invoke but the first: nothing else, not even a default argument
   providersChecked = true;
-  if (processState().pendingSetup !== undefined || envBool(env, 'OTEL_SDK_DISABLED', false)) return;
+  if (processState().pendingSetup !== undefined || envBool(env ?? process.env, 'OTEL_SDK_DISABLED', false)) return;
   if (options.tracerProvider !== undefined || options.meterProvider !== undefined || options.loggerProvider !== undefined) return;
   const g = registeredGlobalProviders();
   if (g.traces || g.metrics || g.logs) return;

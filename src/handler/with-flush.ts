@@ -94,13 +94,19 @@ function begin(core: InvocationCore, event: unknown, lambdaContext: LambdaContex
  */
 function detectingStreamifyOutside(core: InvocationCore, handler: AnyFn, wrapper: AnyFn): AnyFn {
   let streaming: AnyFn | undefined;
-  const detecting = function (this: unknown, ...args: unknown[]): unknown {
-    if (args.length >= 3 && isResponseStreamArgument(args[1])) {
-      warnStreamifyOrder();
-      streaming ??= streamingWrapper(core, handler);
-      return streaming.apply(this, args);
+  // Named parameters and `arguments` rather than a rest array: this runs at every invoke.
+  const detecting = function (this: unknown, event: unknown, second: unknown): unknown {
+    if (arguments.length >= 3) {
+      // eslint-disable-next-line prefer-rest-params -- all the runtime passed, without copying them
+      const args = arguments as unknown as unknown[];
+      if (isResponseStreamArgument(second)) {
+        warnStreamifyOrder();
+        streaming ??= streamingWrapper(core, handler);
+        return streaming.apply(this, args);
+      }
+      return wrapper.apply(this, args);
     }
-    return wrapper.apply(this, args);
+    return wrapper.call(this, event, second);
   };
   // The runtime inspects `length` (callback handlers): keep the chosen wrapper's.
   Object.defineProperty(detecting, 'length', { value: wrapper.length });

@@ -2,7 +2,7 @@
 // context, cold start), run the handler inside it, end the span, let the strategy flush.
 // Everything about one invoke lives in its OpenInvocation and its context: any number of
 // invokes may overlap in one thread (Lambda Managed Instances).
-import { context, trace, type Context as OtelContext, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, trace, type Context as OtelContext, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import type { Context as LambdaContext } from 'aws-lambda';
 import type { ResolvedOptions } from '../config/options.js';
 import { warn } from '../diag.js';
@@ -10,13 +10,13 @@ import type { FlushStrategy } from '../flush/types.js';
 import type { Flusher } from '../flush/types.js';
 import type { FlushOutcome, FlushReason } from '../outcome.js';
 import { scopeOf } from '../open-spans.js';
-import { processState, type FlushTarget } from '../state.js';
+import { processState, type FlushTarget, type ProcessState } from '../state.js';
 import { takeColdStart } from './cold-start.js';
 import { OpenInvocation, type Invocation } from './open-invocation.js';
-import { extractParentContext } from './propagation.js';
+import { extractParentContext, type PropagationOptions } from './propagation.js';
 import { startInvocationSpan } from './span.js';
 import { detectTrigger } from './triggers/index.js';
-import type { TriggerInfo } from './triggers/types.js';
+import type { TriggerInfo, TriggerOptions } from './triggers/types.js';
 import { callUserCode, containRecordContext } from './user-code.js';
 
 export type { Invocation } from './open-invocation.js';
@@ -37,11 +37,24 @@ const DEFAULT_TRIGGER: TriggerInfo = { source: 'direct', trigger: 'other', kind:
 
 export class InvocationCore implements FlushTarget {
   private readonly tracers = new WeakMap<object, Tracer>();
-  private readonly open = new Set<OpenInvocation>();
-  private readonly recordContext: ResolvedOptions['recordContext'];
+  private readonly open = new OpenSet();
+  // Built once: the options never change after the wrapper is built.
+  private readonly triggerOptions: TriggerOptions;
+  private readonly propagationOptions: PropagationOptions;
+  /** True when only headers can give a parent (no extractor, no X-Ray propagator). */
+  private readonly parentFromHeadersOnly: boolean;
 
   constructor(readonly config: CoreConfig) {
-    this.recordContext = containRecordContext(config.options.recordContext);
+    const o = config.options;
+    this.triggerOptions = {
+      maxLinks: o.maxLinks,
+      maxValueLength: o.maxAttributeLength,
+      captureQuery: o.captureQuery,
+      captureRequestHeaders: o.captureRequestHeaders,
+      recordContext: containRecordContext(o.recordContext),
+    };
+    this.propagationOptions = { extractor: o.extractor, acceptUnsampledXRay: o.acceptUnsampledXRay, propagators: o.propagators, concurrent: o.concurrent };
+    this.parentFromHeadersOnly = o.extractor === undefined && !o.propagators.includes('xray') && !o.propagators.includes('xray-lambda');
   }
 
   get flushTimeoutMs(): number {
@@ -65,7 +78,7 @@ export class InvocationCore implements FlushTarget {
   }
 
   endOpenInvocations(reason: string): void {
-    for (const inv of [...this.open]) inv.cutShort(reason, 'shutdown');
+    for (const inv of this.open.list()) inv.cutShort(reason, 'shutdown');
   }
 
   /**
@@ -73,30 +86,32 @@ export class InvocationCore implements FlushTarget {
    * case the first invoke waits for it (so its span is recorded).
    */
   begin(event: unknown, lambdaContext: LambdaContext): Invocation | Promise<Invocation> {
-    const pending = processState().pendingSetup;
-    if (pending) return pending.then(() => this.beginNow(event, lambdaContext), () => this.beginNow(event, lambdaContext));
-    return this.beginNow(event, lambdaContext);
+    const state = processState();
+    const pending = state.pendingSetup;
+    if (pending) return pending.then(() => this.beginNow(event, lambdaContext, processState()), () => this.beginNow(event, lambdaContext, processState()));
+    return this.beginNow(event, lambdaContext, state);
   }
 
-  private beginNow(event: unknown, lambdaContext: LambdaContext): Invocation {
-    const state = processState();
+  private beginNow(event: unknown, lambdaContext: LambdaContext, state: ProcessState): Invocation {
     const requestId = typeof lambdaContext?.awsRequestId === 'string' ? lambdaContext.awsRequestId : undefined;
     const active = context.active();
-    if (scopeOf(active)?.open || (requestId !== undefined && state.activeRequests.size > 0 && state.activeRequests.has(requestId))) {
+    if (scopeOf(active)?.open || (requestId !== undefined && isActive(state.activeRequests, requestId))) {
       return passthrough(active);
     }
     const options = this.config.options;
     // One invoke at a time per environment (not Managed Instances): an invocation this core
     // never saw end (a middleware threw past us) is over now — end it, late but not lost.
     if (!options.concurrent && this.open.size > 0) {
-      for (const stale of [...this.open]) void stale.finish({ error: new Error('invocation ended without the library seeing its end'), failed: true });
+      for (const stale of this.open.list()) void stale.finish({ error: new Error('invocation ended without the library seeing its end'), failed: true });
     }
     const trigger = this.trigger(event);
     const parent = this.parent(trigger, event, lambdaContext, active);
     const span = startInvocationSpan(this.tracer(), trigger, lambdaContext, parent, takeColdStart());
-    callUserCode('requestHook', options.requestHook, span, { event, context: lambdaContext });
+    if (options.requestHook !== undefined) {
+      callUserCode('requestHook', options.requestHook, span, { event, context: lambdaContext });
+    }
     const inv = new OpenInvocation({ core: this, span, parent, trigger, event, lambdaContext, requestId });
-    if (requestId !== undefined) state.activeRequests.add(requestId);
+    if (requestId !== undefined) markActive(state.activeRequests, requestId);
     this.open.add(inv);
     return inv;
   }
@@ -104,21 +119,12 @@ export class InvocationCore implements FlushTarget {
   /** Called by an invocation when its span ended. */
   forget(inv: OpenInvocation): void {
     this.open.delete(inv);
-    if (inv.requestId !== undefined) processState().activeRequests.delete(inv.requestId);
+    if (inv.requestId !== undefined) unmarkActive(processState().activeRequests, inv.requestId);
   }
 
   private trigger(event: unknown): TriggerInfo {
-    const o = this.config.options;
     try {
-      return (
-        detectTrigger(event, {
-          maxLinks: o.maxLinks,
-          maxValueLength: o.maxAttributeLength,
-          captureQuery: o.captureQuery,
-          captureRequestHeaders: o.captureRequestHeaders,
-          recordContext: this.recordContext,
-        }) ?? DEFAULT_TRIGGER
-      );
+      return detectTrigger(event, this.triggerOptions) ?? DEFAULT_TRIGGER;
     } catch (e) {
       warn('trigger detection failed', e);
       return DEFAULT_TRIGGER;
@@ -126,9 +132,10 @@ export class InvocationCore implements FlushTarget {
   }
 
   private parent(trigger: TriggerInfo, event: unknown, lambdaContext: LambdaContext, active: OtelContext): OtelContext {
-    const o = this.config.options;
+    // No headers and nothing else to look at: what extractParentContext answers, without its work.
+    if (this.parentFromHeadersOnly && trigger.carrier === undefined) return ROOT_CONTEXT;
     try {
-      return extractParentContext(trigger, event, lambdaContext, { extractor: o.extractor, acceptUnsampledXRay: o.acceptUnsampledXRay, propagators: o.propagators, concurrent: o.concurrent }) ?? active;
+      return extractParentContext(trigger, event, lambdaContext, this.propagationOptions) ?? active;
     } catch (e) {
       warn('parent context extraction failed', e);
       return active;
@@ -143,6 +150,60 @@ export class InvocationCore implements FlushTarget {
       this.tracers.set(provider, tracer);
     }
     return tracer;
+  }
+}
+
+/**
+ * The request ids with an invocation span open, shared by every copy of the library in the
+ * process (state.ts): one slot on the shared Set for the one open invocation of a one-at-a-time
+ * environment, the Set itself for the others. Adding a fresh request id to a Set and deleting it
+ * costs a string hash and a table rehash per invoke, several percent of a no-op invoke; the slot
+ * costs a property write. Every copy reads both (the slot's key is process-wide).
+ */
+const ACTIVE_SLOT = Symbol.for('otel-lambda-flush.activeRequest.v1');
+type ActiveRequests = Set<string> & { [ACTIVE_SLOT]?: string };
+
+function isActive(requests: ActiveRequests, id: string): boolean {
+  return requests[ACTIVE_SLOT] === id || (requests.size > 0 && requests.has(id));
+}
+
+function markActive(requests: ActiveRequests, id: string): void {
+  if (requests[ACTIVE_SLOT] === undefined) requests[ACTIVE_SLOT] = id;
+  else requests.add(id);
+}
+
+function unmarkActive(requests: ActiveRequests, id: string): void {
+  if (requests[ACTIVE_SLOT] === id) requests[ACTIVE_SLOT] = undefined;
+  else requests.delete(id);
+}
+
+/**
+ * The invocations of a core that are open: a slot for the one of a one-at-a-time environment
+ * (a Set's add and delete cost more than the rest of the bookkeeping), a Set for the others.
+ */
+class OpenSet {
+  private one: OpenInvocation | undefined;
+  private more: Set<OpenInvocation> | undefined;
+
+  get size(): number {
+    return (this.one === undefined ? 0 : 1) + (this.more?.size ?? 0);
+  }
+
+  add(inv: OpenInvocation): void {
+    if (this.one === undefined) this.one = inv;
+    else (this.more ??= new Set()).add(inv);
+  }
+
+  delete(inv: OpenInvocation): void {
+    if (this.one === inv) this.one = undefined;
+    else this.more?.delete(inv);
+  }
+
+  /** A copy, in no particular order. */
+  list(): OpenInvocation[] {
+    const all = this.more ? [...this.more] : [];
+    if (this.one !== undefined) all.unshift(this.one);
+    return all;
   }
 }
 

@@ -4,8 +4,9 @@ import { trace, type Context as OtelContext, type Span } from '@opentelemetry/ap
 import type { Context as LambdaContext } from 'aws-lambda';
 import { warn, warnOnce } from '../diag.js';
 import { flushBudget } from '../flush/budget.js';
-import { InvocationScope, INVOCATION_SCOPE } from '../open-spans.js';
+import { InvocationScope } from '../open-spans.js';
 import { armDeadlineGuard, deadlineOf } from './deadline.js';
+import { InvocationContext } from './invocation-context.js';
 import type { ResolvedOptions } from '../config/options.js';
 import type { Flusher, FlushStrategy } from '../flush/types.js';
 import { endInvocationSpan, recordError, type InvocationOutcome } from './span.js';
@@ -46,9 +47,9 @@ export interface OpenInvocationParts {
  * The deadline margin for this invoke: a margin at or above the invoke's whole remaining time
  * would end every span as a timeout, so it is cut to a tenth of that time (one warning).
  */
-function effectiveMargin(marginMs: number, deadlineMs: number | undefined): number {
+function effectiveMargin(marginMs: number, deadlineMs: number | undefined, now: number): number {
   if (marginMs <= 0 || deadlineMs === undefined) return marginMs;
-  const remaining = deadlineMs - Date.now();
+  const remaining = deadlineMs - now;
   if (remaining <= 0 || marginMs < remaining) return marginMs;
   const cut = Math.floor(remaining / 10);
   warnOnce('deadline-margin', `deadlineMarginMs ${marginMs} is not below the invocation's time (${remaining} ms left at its start): every span would end as a timeout; using ${cut} ms`);
@@ -60,6 +61,10 @@ export class OpenInvocation implements Invocation {
   readonly span: Span;
   readonly context: OtelContext;
   readonly requestId: string | undefined;
+  private readonly core: InvocationOwner;
+  private readonly trigger: TriggerInfo;
+  private readonly event: unknown;
+  private readonly lambdaContext: LambdaContext;
   private readonly scope = new InvocationScope();
   private readonly deadlineMs: number | undefined;
   private readonly marginMs: number;
@@ -67,13 +72,19 @@ export class OpenInvocation implements Invocation {
   private finishing?: Promise<void>;
   private readonly cancelGuard: () => void;
 
-  constructor(private readonly parts: OpenInvocationParts) {
+  constructor(parts: OpenInvocationParts) {
+    this.core = parts.core;
     this.span = parts.span;
+    this.trigger = parts.trigger;
+    this.event = parts.event;
+    this.lambdaContext = parts.lambdaContext;
     this.requestId = parts.requestId;
-    this.context = trace.setSpan(parts.parent, parts.span).setValue(INVOCATION_SCOPE, this.scope);
-    this.deadlineMs = deadlineOf(parts.lambdaContext);
-    this.marginMs = effectiveMargin(parts.core.config.options.deadlineMarginMs, this.deadlineMs);
-    this.cancelGuard = armDeadlineGuard(this.deadlineMs, this.marginMs, () => this.onDeadline());
+    this.context = new InvocationContext(trace.setSpan(parts.parent, parts.span), this.scope);
+    // One clock read for the deadline, the margin check and the guard.
+    const now = Date.now();
+    this.deadlineMs = deadlineOf(parts.lambdaContext, now);
+    this.marginMs = effectiveMargin(parts.core.config.options.deadlineMarginMs, this.deadlineMs, now);
+    this.cancelGuard = armDeadlineGuard(this.deadlineMs, this.marginMs, () => this.onDeadline(), now);
   }
 
   /** Ends the span once; later calls do nothing. */
@@ -81,9 +92,8 @@ export class OpenInvocation implements Invocation {
     if (this.spanEnded) return;
     this.spanEnded = true;
     this.cancelGuard();
-    const { trigger, event, lambdaContext, core } = this.parts;
     try {
-      endInvocationSpan(this.span, trigger, outcome, { event, context: lambdaContext }, core.config.options);
+      endInvocationSpan(this.span, this.trigger, outcome, this.event, this.lambdaContext, this.core.config.options);
     } catch (e) {
       warn('ending the invocation span failed', e);
     }
@@ -113,31 +123,39 @@ export class OpenInvocation implements Invocation {
     } catch (e) {
       warn('ending the cut-short span failed', e);
     }
-    this.parts.core.forget(this);
+    this.core.forget(this);
   }
 
-  private async doFinish(outcome: InvocationOutcome): Promise<void> {
+  /** Ends the span, then runs the strategy (which flushes). Resolves when it settled; never rejects. */
+  private doFinish(outcome: InvocationOutcome): Promise<void> {
     this.endSpan(outcome);
     this.scope.open = false;
-    const { core } = this.parts;
+    const core = this.core;
     core.forget(this);
     const { options, flusher, strategy } = core.config;
+    const deadlineMs = this.deadlineMs;
     try {
-      await strategy.onInvokeEnd({
-        requestId: this.requestId ?? '',
-        deadlineMs: this.deadlineMs ?? Number.POSITIVE_INFINITY,
-        spanContext: this.span.spanContext(),
-        flush: (reason) => flusher.flush(flushBudget(options.flushTimeoutMs, this.deadlineMs, options.flushMarginMs), reason),
-      });
+      return strategy
+        .onInvokeEnd({
+          requestId: this.requestId ?? '',
+          deadlineMs: deadlineMs ?? Number.POSITIVE_INFINITY,
+          spanContext: this.span.spanContext(),
+          flush: (reason) => {
+            const budget = flushBudget(options.flushTimeoutMs, deadlineMs, options.flushMarginMs);
+            return flusher.flushQuietly ? flusher.flushQuietly(budget, reason) : flusher.flush(budget, reason);
+          },
+        })
+        .then(undefined, strategyFailed);
     } catch (e) {
-      warn('flush strategy failed', e);
+      strategyFailed(e);
+      return Promise.resolve();
     }
   }
 
   /** The handler is still running close to the deadline: make the timeout visible now. */
   private onDeadline(): void {
     if (this.spanEnded) return;
-    const { options, flusher, strategy } = this.parts.core.config;
+    const { options, flusher, strategy } = this.core.config;
     try {
       if (this.requestId !== undefined) strategy.onDeadline?.(this.requestId);
     } catch (e) {
@@ -146,4 +164,8 @@ export class OpenInvocation implements Invocation {
     this.cutShort(`Invocation still running ${this.marginMs} ms before its deadline`, 'timeout');
     void flusher.flush(flushBudget(options.flushTimeoutMs, this.deadlineMs, Math.min(options.flushMarginMs, 10)), 'deadline');
   }
+}
+
+function strategyFailed(e: unknown): void {
+  warn('flush strategy failed', e);
 }

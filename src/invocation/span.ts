@@ -125,7 +125,8 @@ export function endInvocationSpan(
   span: Span,
   trigger: TriggerInfo,
   outcome: InvocationOutcome,
-  info: { event: unknown; context: LambdaContext },
+  event: unknown,
+  context: LambdaContext,
   options: Pick<ResolvedOptions, 'responseHook'>,
 ): void {
   const failed = outcome.failed ?? outcome.error !== undefined;
@@ -139,6 +140,6 @@ export function endInvocationSpan(
     // After the result mapping: the error's own type beats the status code as `error.type`.
     if (outcome.handledError !== undefined) recordError(span, outcome.handledError, false);
   }
-  if (options.responseHook) callUserCode('responseHook', options.responseHook, span, { ...info, result: outcome.result, ...(failed ? { error: outcome.error } : {}) });
+  if (options.responseHook) callUserCode('responseHook', options.responseHook, span, { event, context, result: outcome.result, ...(failed ? { error: outcome.error } : {}) });
   span.end();
 }
