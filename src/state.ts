@@ -29,7 +29,13 @@ export interface ExportHealth {
 
 export interface ProcessState {
   coldStartTaken: boolean;
-  /** Request ids with an invocation span open, so nested wrappers pass through. */
+  /**
+   * Request ids with an invocation span open, so nested wrappers pass through: the one open
+   * invocation of a one-at-a-time environment in `activeRequest` (a property write per invoke;
+   * a Set's add and delete of a fresh id cost several percent of a no-op invoke), the others
+   * (overlapping invokes) in `activeRequests`.
+   */
+  activeRequest?: string;
   readonly activeRequests: Set<string>;
   sigtermInstalled: boolean;
   /** Every wrapper built in this process: SIGTERM and `flushNow` flush them all. */

@@ -95,7 +95,7 @@ export class InvocationCore implements FlushTarget {
   private beginNow(event: unknown, lambdaContext: LambdaContext, state: ProcessState): Invocation {
     const requestId = typeof lambdaContext?.awsRequestId === 'string' ? lambdaContext.awsRequestId : undefined;
     const active = context.active();
-    if (scopeOf(active)?.open || (requestId !== undefined && isActive(state.activeRequests, requestId))) {
+    if (scopeOf(active)?.open || (requestId !== undefined && isActive(state, requestId))) {
       return passthrough(active);
     }
     const options = this.config.options;
@@ -111,7 +111,7 @@ export class InvocationCore implements FlushTarget {
       callUserCode('requestHook', options.requestHook, span, { event, context: lambdaContext });
     }
     const inv = new OpenInvocation({ core: this, span, parent, trigger, event, lambdaContext, requestId });
-    if (requestId !== undefined) markActive(state.activeRequests, requestId);
+    if (requestId !== undefined) markActive(state, requestId);
     this.open.add(inv);
     return inv;
   }
@@ -119,7 +119,7 @@ export class InvocationCore implements FlushTarget {
   /** Called by an invocation when its span ended. */
   forget(inv: OpenInvocation): void {
     this.open.delete(inv);
-    if (inv.requestId !== undefined) unmarkActive(processState().activeRequests, inv.requestId);
+    if (inv.requestId !== undefined) unmarkActive(processState(), inv.requestId);
   }
 
   private trigger(event: unknown): TriggerInfo {
@@ -153,28 +153,19 @@ export class InvocationCore implements FlushTarget {
   }
 }
 
-/**
- * The request ids with an invocation span open, shared by every copy of the library in the
- * process (state.ts): one slot on the shared Set for the one open invocation of a one-at-a-time
- * environment, the Set itself for the others. Adding a fresh request id to a Set and deleting it
- * costs a string hash and a table rehash per invoke, several percent of a no-op invoke; the slot
- * costs a property write. Every copy reads both (the slot's key is process-wide).
- */
-const ACTIVE_SLOT = Symbol.for('otel-lambda-flush.activeRequest.v1');
-type ActiveRequests = Set<string> & { [ACTIVE_SLOT]?: string };
-
-function isActive(requests: ActiveRequests, id: string): boolean {
-  return requests[ACTIVE_SLOT] === id || (requests.size > 0 && requests.has(id));
+/** Request ids with an invocation span open, shared by every copy of the library (state.ts). */
+function isActive(state: ProcessState, id: string): boolean {
+  return state.activeRequest === id || (state.activeRequests.size > 0 && state.activeRequests.has(id));
 }
 
-function markActive(requests: ActiveRequests, id: string): void {
-  if (requests[ACTIVE_SLOT] === undefined) requests[ACTIVE_SLOT] = id;
-  else requests.add(id);
+function markActive(state: ProcessState, id: string): void {
+  if (state.activeRequest === undefined) state.activeRequest = id;
+  else state.activeRequests.add(id);
 }
 
-function unmarkActive(requests: ActiveRequests, id: string): void {
-  if (requests[ACTIVE_SLOT] === id) requests[ACTIVE_SLOT] = undefined;
-  else requests.delete(id);
+function unmarkActive(state: ProcessState, id: string): void {
+  if (state.activeRequest === id) state.activeRequest = undefined;
+  else state.activeRequests.delete(id);
 }
 
 /**

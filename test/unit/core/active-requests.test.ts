@@ -1,6 +1,6 @@
 // Nested wrappers of one invoke pass through even where the context does not carry the outer
-// invocation (another copy of the library, no context manager): by request id, kept in a slot
-// for the one open invocation and in the shared Set beyond it.
+// invocation (another copy of the library, no context manager): by request id, kept in the
+// process state's slot for the one open invocation and in its shared Set beyond it.
 import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { withFlush } from '../../../src/handler/with-flush.js';
@@ -26,6 +26,7 @@ describe('open request ids', () => {
     await inner({}, ctx);
     expect(m.spans()).toHaveLength(3);
     expect(processState().activeRequests.size).toBe(0);
+    expect(processState().activeRequest).toBeUndefined();
   });
 
   it('with one invocation still open, another one and its nested wrapper are told apart by id', async () => {
@@ -42,5 +43,6 @@ describe('open request ids', () => {
     expect(await first).toBe('late');
     expect(m.spans()).toHaveLength(2);
     expect(processState().activeRequests.size).toBe(0);
+    expect(processState().activeRequest).toBeUndefined();
   });
 });

@@ -77,6 +77,7 @@ export function memoryTracing(delayMs = EXPORT_DELAY_MS): MemoryTracing {
 export function resetProcessState(): void {
   const s = processState();
   s.coldStartTaken = false;
+  s.activeRequest = undefined;
   s.activeRequests.clear();
   s.pendingSetup = undefined;
   s.shutdown = undefined;
