@@ -74,7 +74,16 @@ await build({ ...library, format: 'esm', outdir: join(dist, 'esm'), plugins: [sd
 await build({ ...library, format: 'cjs', outdir: join(dist, 'cjs'), outExtension: { '.js': '.cjs' }, plugins: [sdkFromBundle('../sdk/sdk.cjs')] });
 await build({ ...kit, format: 'esm', outdir: join(dist, 'esm') });
 await build({ ...kit, format: 'cjs', outdir: join(dist, 'cjs'), outExtension: { '.js': '.cjs' } });
-await build({ ...library, format: 'esm', outdir: join(dist, 'bundler') });
+// For bundlers, the SDK as named imports (src/providers/sdk-static.ts) instead of namespace
+// requires: the bundler keeps only the parts setupTelemetry() uses, none without it.
+const staticSdk = {
+  name: 'static-sdk',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/sdk-load\.js$/ }, (args) =>
+      args.importer.startsWith(join(root, 'src', 'providers')) && !args.importer.endsWith('sdk-static.ts') ? { path: join(root, 'src', 'providers', 'sdk-static.ts') } : undefined);
+  },
+};
+await build({ ...library, format: 'esm', outdir: join(dist, 'bundler'), plugins: [staticSdk] });
 literalRequires(join(dist, 'esm'));
 literalRequires(join(dist, 'bundler'));
 // The SDK for the Node flavour: one CommonJS file, the packages' ESM builds (tree-shaken within

@@ -67,5 +67,8 @@ describe('bundler flavour: esbuild takes dist/bundler and the user\'s SDK packag
     expect(inputs).toContain('dist/bundler/index.js');
     expect(inputs.some((f) => f.includes('node_modules/@opentelemetry/sdk-trace/'))).toBe(true);
     expect(inputs.some((f) => f.includes('dist/sdk'))).toBe(false);
+    // Only the parts setupTelemetry() uses: not the resource detectors (which would make an ES
+    // module bundle load child_process, crypto and os before the function's first line).
+    expect(inputs.filter((f) => /resources\/build\/esm\/detectors\/platform\/node\//.test(f))).toEqual([]);
   });
 });
