@@ -12,9 +12,11 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { workerDefine } from './worker-source.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const nodeRequire = createRequire(join(root, 'package.json'));
 const dist = join(root, 'dist');
 const entries = { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' };
 
@@ -48,7 +50,12 @@ const apiAsCommonJs = {
   setup(b) {
     b.onResolve({ filter: /^@opentelemetry\/api(-logs)?$/ }, (args) =>
       args.namespace === 'olf-api' ? { path: args.path, external: true } : { path: args.path, namespace: 'olf-api' });
-    b.onLoad({ filter: /.*/, namespace: 'olf-api' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+    // Named exports read once (an ES module over require()), not esbuild's CommonJS interop,
+    // whose getters would run at every `trace.` / `context.` of the per-invoke path.
+    b.onLoad({ filter: /.*/, namespace: 'olf-api' }, (args) => {
+      const names = Object.keys(nodeRequire(args.path)).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n) && n !== 'default');
+      return { contents: `const m = require(${JSON.stringify(args.path)});\nexport const { ${names.join(', ')} } = m;\n`, loader: 'js' };
+    });
   },
 };
 
