@@ -49,7 +49,7 @@ const config = {
   // the third mark shows whether the heap keeps growing once warm).
   rssMarks: [Math.max(1, Math.round(warmInvokes / 20)), Math.round(warmInvokes / 2), warmInvokes],
   microMs: intEnv('BENCH_MICRO_MS', quick ? 200 : 1500, 50),
-  microRepeats: intEnv('BENCH_MICRO_REPEATS', quick ? 1 : 5, 1),
+  microRepeats: intEnv('BENCH_MICRO_REPEATS', quick ? 1 : 7, 1),
   importRuns: quick ? 2 : 15,
   profileRuns: quick ? 1 : 3,
 };
