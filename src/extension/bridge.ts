@@ -207,6 +207,16 @@ export class ExtensionBridge {
     return this.reports.wait(requestId, this.subscribed ? timeoutMs : 0);
   }
 
+  /** An invoke this process handled ended: its `platform.report` is expected. */
+  invocationEnded(requestId: string): void {
+    if (this.subscribed) this.reports.ended(requestId);
+  }
+
+  /** Resolves true once the report of every ended invoke arrived, false after `timeoutMs`. */
+  waitForReports(timeoutMs: number): Promise<boolean> {
+    return this.reports.waitAll(this.subscribed ? timeoutMs : 0);
+  }
+
   /** Asks the worker for its counters (bounded by `timeoutMs`). */
   stats(timeoutMs = 1000): Promise<ExtensionStats | undefined> {
     return new Promise((resolve) => {

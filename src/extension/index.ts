@@ -16,7 +16,7 @@ import { PlatformTelemetry, type PlatformProviders } from './platform-metrics.js
 import { slot } from './slot.js';
 import type { WorkerConfig } from './worker/protocol.js';
 
-/** Longest the SIGTERM path waits for the last invoke's platform.report, in ms. */
+/** Longest the SIGTERM path waits for the platform.report of the invokes that ended, in ms. */
 export const LAST_REPORT_WAIT_MS = 150;
 
 /** What the flush side gets from a running extension. */
@@ -100,7 +100,7 @@ function attachPlatform(bridge: ExtensionBridge, providers: LinkProviders, logs:
 }
 
 /**
- * Once per process: before the final flush at SIGTERM, wait (bounded) for the last invoke's
+ * Once per process: before the final flush at SIGTERM, wait (bounded) for the ended invokes'
  * platform.report, which Lambda only delivers after the invoke ended, so its metrics go out too.
  */
 function installLastReportWait(bridge: ExtensionBridge): void {
@@ -108,8 +108,7 @@ function installLastReportWait(bridge: ExtensionBridge): void {
   if (s.shutdownWait) return;
   s.shutdownWait = true;
   addShutdownHook(async (budgetMs) => {
-    const id = bridge.lastInvokeId;
-    if (id !== undefined && bridge.subscribed) await bridge.waitForReport(id, Math.min(LAST_REPORT_WAIT_MS, budgetMs));
+    if (bridge.subscribed) await bridge.waitForReports(Math.min(LAST_REPORT_WAIT_MS, budgetMs));
   });
 }
 
@@ -160,6 +159,7 @@ export function linkExtension(options: ResolvedExtensionOptions, invokeWanted: b
     gate: bridge,
     observe(end) {
       bridge.lastInvokeId = end.requestId;
+      bridge.invocationEnded(end.requestId);
       slot().platform?.invocationEnded(end.spanContext, end.requestId);
     },
     onDeadline(requestId) {

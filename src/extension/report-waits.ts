@@ -1,21 +1,50 @@
-// Which platform.report events arrived, for the SIGTERM path that waits (bounded) for the last
-// invoke's report before the final flush. Remembers a bounded number of request ids.
+// Which platform.report events arrived, for the SIGTERM path that waits (bounded) for the
+// reports of the invokes that ended before the final flush (on Managed Instances, a whole round
+// of concurrent ones). Remembers a bounded number of request ids.
 
 /** Request ids whose platform.report was seen, remembered for late waiters. */
 const REPORTS_MAX = 32;
+/** Invokes ended whose report has not come yet (Managed Instances: up to a round of them). */
+const PENDING_MAX = 512;
 
 export class ReportWaits {
   private readonly seen: string[] = [];
   private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly pending = new Set<string>();
+  private readonly drained = new Set<() => void>();
+
+  /** An invoke this process handled ended: its report is expected (bounded, oldest forgotten). */
+  ended(requestId: string): void {
+    if (this.seen.includes(requestId)) return;
+    this.pending.add(requestId);
+    if (this.pending.size > PENDING_MAX) this.pending.delete(this.pending.values().next().value as string);
+  }
 
   /** A platform.report for `requestId` arrived. */
   arrived(requestId: string): void {
     this.seen.push(requestId);
     if (this.seen.length > REPORTS_MAX) this.seen.shift();
+    if (this.pending.delete(requestId) && this.pending.size === 0) for (const d of [...this.drained]) d();
     const waiting = this.waiters.get(requestId);
     if (!waiting) return;
     this.waiters.delete(requestId);
     for (const w of waiting) w();
+  }
+
+  /** Resolves true once every ended invoke's report arrived, false after `timeoutMs`. */
+  waitAll(timeoutMs: number): Promise<boolean> {
+    if (this.pending.size === 0) return Promise.resolve(true);
+    if (timeoutMs <= 0) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const done = (ok: boolean): void => {
+        clearTimeout(timer);
+        this.drained.delete(release);
+        resolve(ok);
+      };
+      const release = (): void => done(true);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.drained.add(release);
+    });
   }
 
   /** Resolves true once the report of `requestId` arrived (or had), false after `timeoutMs`. */

@@ -37,8 +37,9 @@ export function coordinateWorkers(): void {
       channel.post({ t: 'main' });
     } else if (m.t === 'ended') {
       // The platform events of these invokes count (the guard drops reports of unknown ids).
-      const platform = extensionSlot().platform;
+      const { platform, bridge } = extensionSlot();
       if (platform) for (const id of m.ids) platform.invocationEnded(undefined, id);
+      if (bridge) for (const id of m.ids) bridge.invocationEnded(id); // its report is waited for at SIGTERM
     } else if (m.t === 'ack') {
       acks.add(m.thread);
       if (allAnswered && [...workers].every((w) => acks.has(w))) allAnswered();
