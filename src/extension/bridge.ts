@@ -57,8 +57,6 @@ export class ExtensionBridge {
   private statsWaiters: ((s: ExtensionStats) => void)[] = [];
   /** Messages the worker asked to surface (warnings), passed to `onWarn`. */
   onWarn: (message: string, once?: string) => void = () => {};
-  /** Request id of the last invoke released through {@link done}. */
-  lastInvokeId: string | undefined;
 
   /**
    * Starts the core: on a worker thread (default) or on this thread (`thread: 'main'`, only
@@ -184,7 +182,6 @@ export class ExtensionBridge {
 
   /** Releases the worker's `/event/next` for `requestId`. Safe to call in any state. */
   done(requestId: string): void {
-    this.lastInvokeId = requestId;
     if (this.gating) this.post({ type: 'done', requestId });
   }
 
@@ -197,14 +194,6 @@ export class ExtensionBridge {
       consumer(early);
     }
     return () => this.consumers.delete(consumer);
-  }
-
-  /**
-   * Resolves true once the `platform.report` of `requestId` was received (and handed to the
-   * consumers), false after `timeoutMs`.
-   */
-  waitForReport(requestId: string, timeoutMs: number): Promise<boolean> {
-    return this.reports.wait(requestId, this.subscribed ? timeoutMs : 0);
   }
 
   /** An invoke this process handled ended: its `platform.report` is expected. */

@@ -158,7 +158,6 @@ export function linkExtension(options: ResolvedExtensionOptions, invokeWanted: b
   return {
     gate: bridge,
     observe(end) {
-      bridge.lastInvokeId = end.requestId;
       bridge.invocationEnded(end.requestId);
       slot().platform?.invocationEnded(end.spanContext, end.requestId);
     },

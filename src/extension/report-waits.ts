@@ -2,33 +2,28 @@
 // reports of the invokes that ended before the final flush (on Managed Instances, a whole round
 // of concurrent ones). Remembers a bounded number of request ids.
 
-/** Request ids whose platform.report was seen, remembered for late waiters. */
-const REPORTS_MAX = 32;
+/** Request ids whose platform.report was seen, so an invoke marked ended after it is not waited for. */
+const REPORTS_MAX = 512;
 /** Invokes ended whose report has not come yet (Managed Instances: up to a round of them). */
 const PENDING_MAX = 512;
 
 export class ReportWaits {
-  private readonly seen: string[] = [];
-  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly seen = new Set<string>();
   private readonly pending = new Set<string>();
   private readonly drained = new Set<() => void>();
 
   /** An invoke this process handled ended: its report is expected (bounded, oldest forgotten). */
   ended(requestId: string): void {
-    if (this.seen.includes(requestId)) return;
+    if (this.seen.has(requestId)) return;
     this.pending.add(requestId);
     if (this.pending.size > PENDING_MAX) this.pending.delete(this.pending.values().next().value as string);
   }
 
   /** A platform.report for `requestId` arrived. */
   arrived(requestId: string): void {
-    this.seen.push(requestId);
-    if (this.seen.length > REPORTS_MAX) this.seen.shift();
+    this.seen.add(requestId);
+    if (this.seen.size > REPORTS_MAX) this.seen.delete(this.seen.values().next().value as string);
     if (this.pending.delete(requestId) && this.pending.size === 0) for (const d of [...this.drained]) d();
-    const waiting = this.waiters.get(requestId);
-    if (!waiting) return;
-    this.waiters.delete(requestId);
-    for (const w of waiting) w();
   }
 
   /** Resolves true once every ended invoke's report arrived, false after `timeoutMs`. */
@@ -47,22 +42,5 @@ export class ReportWaits {
     });
   }
 
-  /** Resolves true once the report of `requestId` arrived (or had), false after `timeoutMs`. */
-  wait(requestId: string, timeoutMs: number): Promise<boolean> {
-    if (this.seen.includes(requestId)) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const waiting = this.waiters.get(requestId) ?? new Set<() => void>();
-      this.waiters.set(requestId, waiting);
-      const release = (): void => {
-        clearTimeout(timer);
-        resolve(true);
-      };
-      const timer = setTimeout(() => {
-        waiting.delete(release);
-        if (waiting.size === 0) this.waiters.delete(requestId);
-        resolve(false);
-      }, timeoutMs);
-      waiting.add(release);
-    });
-  }
+
 }
