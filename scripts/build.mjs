@@ -91,8 +91,6 @@ const staticSdk = {
   },
 };
 await build({ ...library, format: 'esm', outdir: join(dist, 'bundler'), plugins: [staticSdk] });
-literalRequires(join(dist, 'esm'));
-literalRequires(join(dist, 'bundler'));
 // The SDK for the Node flavour: one CommonJS file, the packages' ESM builds (tree-shaken within
 // each package), each evaluated at its first use.
 await build({
@@ -113,24 +111,6 @@ await build({
   outfile: join(dist, 'sdk', 'sdk.cjs'),
   logLevel: 'warning',
 });
-
-/**
- * esbuild's ESM output turns `typeof require === 'function' ? require('x')` into its `__require`
- * shim, which throws in plain Node and hides the package from the bundler that bundles the
- * user's function. Put the literal guard back (src/providers/sdk-load.ts explains why).
- */
-function literalRequires(dir) {
-  for (const name of readdirSync(dir)) {
-    const file = join(dir, name);
-    if (statSync(file).isDirectory()) { literalRequires(file); continue; }
-    if (!name.endsWith('.js')) continue;
-    const text = readFileSync(file, 'utf8');
-    const fixed = text
-      .replaceAll('typeof __require === "function"', 'typeof require === "function"')
-      .replace(/__require\((["']@opentelemetry\/[^"']+["'])\)/g, 'require($1)');
-    if (fixed !== text) writeFileSync(file, fixed);
-  }
-}
 
 // Zero-code entries (src/zero-code): they use the package's own index build rather than a copy
 // of it, so one process loads the library once. The handler module is ESM only (it awaits the

@@ -68,8 +68,9 @@ export interface Instruments {
 }
 
 export function create(meter: Meter): Instruments {
-  const seconds = (name: string, description: string) =>
-    meter.createHistogram(name, { unit: 's', description, advice: { explicitBucketBoundaries: SECONDS_BUCKETS } });
+  const histogram = (name: string, unit: string, buckets: number[], description: string) =>
+    meter.createHistogram(name, { unit, description, advice: { explicitBucketBoundaries: buckets } });
+  const seconds = (name: string, description: string) => histogram(name, 's', SECONDS_BUCKETS, description);
   return {
     invocations: meter.createCounter('faas.invocations', { unit: '{invocation}', description: 'Invocations, from the platform reports' }),
     errors: meter.createCounter('faas.errors', { unit: '{error}', description: 'Invocations that failed' }),
@@ -77,23 +78,11 @@ export function create(meter: Meter): Instruments {
     coldstarts: meter.createCounter('faas.coldstarts', { unit: '{coldstart}', description: 'Invocations that started a new environment' }),
     invokeDuration: seconds('faas.invoke_duration', "Duration of the function's code"),
     initDuration: seconds('faas.init_duration', 'Duration of the init phase'),
-    memUsage: meter.createHistogram('faas.mem_usage', {
-      unit: 'By',
-      description: 'Maximum memory used per invocation',
-      advice: { explicitBucketBoundaries: BYTES_BUCKETS },
-    }),
+    memUsage: histogram('faas.mem_usage', 'By', BYTES_BUCKETS, 'Maximum memory used per invocation'),
     billed: seconds('aws.lambda.billed_duration', 'Billed duration of the invocation'),
-    maxMemory: meter.createHistogram('aws.lambda.max_memory_used', {
-      unit: 'MiBy',
-      description: 'Maximum memory used per invocation, as Lambda reports it',
-      advice: { explicitBucketBoundaries: MIB_BUCKETS },
-    }),
+    maxMemory: histogram('aws.lambda.max_memory_used', 'MiBy', MIB_BUCKETS, 'Maximum memory used per invocation, as Lambda reports it'),
     responseLatency: seconds('aws.lambda.response_latency', 'From the event handed over to the first response byte'),
     extensionOverhead: seconds('aws.lambda.extension_overhead', 'Time extensions kept the invocation open after the response'),
-    producedBytes: meter.createHistogram('aws.lambda.produced_bytes', {
-      unit: 'By',
-      description: 'Size of the response',
-      advice: { explicitBucketBoundaries: PRODUCED_BUCKETS },
-    }),
+    producedBytes: histogram('aws.lambda.produced_bytes', 'By', PRODUCED_BUCKETS, 'Size of the response'),
   };
 }

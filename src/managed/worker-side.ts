@@ -26,11 +26,6 @@ function slot(): WorkerSlot {
   return processState().managed as WorkerSlot;
 }
 
-/** Whether the main thread's part answered this thread (tests, diagnostics). */
-export function mainThreadSeen(): boolean {
-  return slot().mainSeen === true;
-}
-
 /**
  * Joins the coordination once per thread. `lossBoundMs`: the longest telemetry waits in this
  * thread before the background export sends it, for the warning.

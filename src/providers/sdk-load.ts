@@ -3,17 +3,15 @@
 // still loads only @opentelemetry/api: this runs when setupTelemetry() is called. The OTLP
 // exporters still load at their first export (lazy-exporter.ts).
 //
-// Every synchronous load is a literal `require('<package>')` behind a `typeof require` guard, so
-// that a bundler bundling the user's function sees and inlines each package (ESM or CJS output).
-// Plain Node running our ESM build has no `require`: the guard then takes createRequire. Our own
-// ESM build keeps these calls literal (scripts/build.mjs undoes esbuild's `__require` shim here).
-// In the package's Node build (what Node loads, unbundled or from a layer) scripts/build.mjs points
-// each of these packages at dist/sdk/sdk.cjs, one pre-bundled file; bundlers get dist/bundler,
-// where they stay package requires.
+// Each package is a literal `require('<package>')` behind a `typeof require` guard; what it
+// becomes is the build's choice (scripts/build.mjs): in the package's Node build each points at
+// dist/sdk/sdk.cjs, one pre-bundled file; the layer inlines them; the bundlers' build uses
+// sdk-static.ts instead of this file. Where there is no `require` (the source run as an ES
+// module, as the tests do) the guard takes createRequire.
 import { createRequire } from 'node:module';
 
 let esmRequire: NodeJS.Require | undefined;
-/** A require for this file where there is no `require` (plain Node running the ESM build). */
+/** A require for this file where there is no `require` (the source run as an ES module). */
 function fallback(id: string): unknown {
   esmRequire ??= createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
   return esmRequire(id);
